@@ -1,0 +1,70 @@
+"""The protocol every order connector implements, its typed errors, and an in-memory fake for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
+
+from dialogue.orders import Order
+
+
+class ConnectorError(Exception):
+    """A look-up that failed for a reason other than "no such order".
+
+    The dialogue turns any of these into a ``lookup_failed`` handoff: a back-end outage must never tell a
+    customer that their order does not exist. Messages never contain secrets.
+    """
+
+    kind = "error"
+
+    def __init__(self, message: str, *, connector: str = "", status: int | None = None) -> None:
+        self.connector = connector
+        self.status = status
+        super().__init__(message)
+
+
+@runtime_checkable
+class OrderConnector(Protocol):
+    """Finds orders in a shop back end. Implementations never raise anything but :class:`ConnectorError`."""
+
+    name: str
+
+    async def find_by_order_id(self, order_id: str) -> Order | None:
+        """The order the customer calls ``order_id`` (as normalised by the NLU), or ``None``."""
+        ...
+
+    async def find_by_email(self, email: str, limit: int = 5) -> list[Order]:
+        """The customer's most recent orders, newest first; empty when there are none."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...
+
+
+class InMemoryConnector:
+    """A connector over a fixed list of orders, for tests and examples."""
+
+    name = "memory"
+
+    def __init__(self, orders: Iterable[Order] = (), *, fail_with: ConnectorError | None = None) -> None:
+        self._orders = {o.order_id: o for o in orders}
+        self.fail_with = fail_with
+        self.calls: list[tuple[str, str]] = []
+
+    async def find_by_order_id(self, order_id: str) -> Order | None:
+        self.calls.append(("order_id", order_id))
+        if self.fail_with:
+            raise self.fail_with
+        return self._orders.get(order_id.lstrip("#").strip())
+
+    async def find_by_email(self, email: str, limit: int = 5) -> list[Order]:
+        self.calls.append(("email", email))
+        if self.fail_with:
+            raise self.fail_with
+        found = [o for o in self._orders.values() if o.email.lower() == email.lower()]
+        found.sort(key=lambda o: o.created_at.timestamp() if o.created_at else 0.0, reverse=True)
+        return found[:limit]
+
+    async def aclose(self) -> None:
+        return None
