@@ -17,7 +17,6 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "server.cli.nlu_commands",
     "server.cli.data_commands",
-    "server.cli.shell_command",
 )
 
 EXIT_OK = 0

@@ -1,0 +1,150 @@
+"""The NLU engine: one trained object that turns a message into a :class:`ParseResult`.
+
+Steps, precision first: character features -> language -> word features -> calibrated intent ranking with the
+out-of-scope threshold; in parallel, deterministic extractors (patterns, emails, dates, fuzzy carriers) and the
+learned extractor for entity types that only training data knows, merged by one precedence rule.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from nlu.classifier import IntentClassifier
+from nlu.config import NLUConfig
+from nlu.errors import InvalidTrainingData
+from nlu.extractors import (
+    RULE_ENTITY_TYPES,
+    EntityConfig,
+    LearnedEntityExtractor,
+    build_rule_extractors,
+    merge_entities,
+)
+from nlu.features import TextFeaturizer
+from nlu.language import LanguageIdentifier
+from nlu.text import MAX_TEXT_CHARS, SUPPORTED_LANGUAGES
+from nlu.types import OUT_OF_SCOPE, Entity, IntentScore, ParseResult, TrainingData
+
+logger = logging.getLogger(__name__)
+
+
+class NLUEngine:
+    """Parses messages with a trained model. Build with :meth:`train` or :func:`nlu.model_io.load_model`."""
+
+    def __init__(
+        self,
+        config: NLUConfig,
+        featurizer: TextFeaturizer,
+        classifier: IntentClassifier,
+        language_id: LanguageIdentifier,
+        learned: LearnedEntityExtractor | None = None,
+        synonyms: dict[str, str] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.featurizer = featurizer
+        self.classifier = classifier
+        self.language_id = language_id
+        self.learned = learned
+        self.synonyms = synonyms or {}
+        self.metadata = metadata or {}
+        self.rules = build_rule_extractors(EntityConfig.from_dict(config.entities))
+
+    @property
+    def threshold(self) -> float:
+        return self.config.threshold
+
+    @property
+    def intents(self) -> list[str]:
+        return [str(c) for c in self.classifier.classes_]
+
+    @classmethod
+    def train(cls, data: TrainingData, config: NLUConfig | None = None) -> NLUEngine:
+        """Fit every component on ``data``. Deterministic: same data and config, same model."""
+        config = config or NLUConfig()
+        if len(data.intents) < 2:
+            raise InvalidTrainingData(f"training needs at least 2 intents, found {len(data.intents)}")
+        texts = [e.text for e in data.examples]
+        languages = [e.language for e in data.examples]
+        featurizer = TextFeaturizer(config.features).fit(texts, languages)
+        X = featurizer.transform(texts, languages)
+        classifier = IntentClassifier(config.classifier).fit(X, [e.intent for e in data.examples])
+        lang = config.language_id
+        language_id = LanguageIdentifier(lang.C, lang.random_state, lang.default)
+        language_id.fit(X[:, featurizer.n_word_ :], languages)
+        learned_types = sorted(set(data.entity_types) - RULE_ENTITY_TYPES)
+        learned = None
+        if learned_types:
+            learned = LearnedEntityExtractor().fit(data.examples, learned_types)
+        return cls(config, featurizer, classifier, language_id, learned, dict(data.synonyms))
+
+    def detect_language(self, text: str) -> tuple[str, float]:
+        return self.language_id.predict_one(*self.featurizer.char_one(text[:MAX_TEXT_CHARS]))
+
+    def parse(
+        self, text: str, *, language: str | None = None, reference_time: datetime | None = None
+    ) -> ParseResult:
+        """Intent, ranking, entities and language of one message. Never raises on any string."""
+        if not isinstance(text, str):
+            text = str(text)
+        clipped = text[:MAX_TEXT_CHARS]
+        char = self.featurizer.char_one(clipped)
+        if language in SUPPORTED_LANGUAGES:
+            lang, lang_conf = language, 1.0
+        else:
+            lang, lang_conf = self.language_id.predict_one(*char)
+        word = self.featurizer.word_one(clipped, lang)
+        if len(char[0]) == 0 and len(word[0]) == 0:
+            ranking: tuple[IntentScore, ...] = ()
+            intent = IntentScore(OUT_OF_SCOPE, 1.0)
+        else:
+            probs = self.classifier.proba_one(*self.featurizer.join(word, char))
+            ranking = self._ranking(probs)
+            intent = self._decide(ranking)
+        entities = self.extract_entities(text, lang, reference_time)
+        return ParseResult(text, intent, ranking, entities, lang, round(lang_conf, 4))
+
+    def extract_entities(
+        self, text: str, language: str = "en", reference_time: datetime | None = None
+    ) -> tuple[Entity, ...]:
+        rule_entities = self.rules.extract_all(text, language=language, reference_time=reference_time)
+        if self.learned is None:
+            return tuple(rule_entities)
+        learned = [self._synonym(e) for e in self.learned.extract(text, language=language)]
+        return tuple(merge_entities([list(rule_entities), learned]))
+
+    def _synonym(self, entity: Entity) -> Entity:
+        value = self.synonyms.get(entity.value.lower())
+        if value is None:
+            return entity
+        return Entity(entity.entity, value, entity.text, entity.start, entity.end, entity.extractor, entity.confidence)
+
+    def _ranking(self, probs: np.ndarray) -> tuple[IntentScore, ...]:
+        order = np.argsort(-probs, kind="stable")[: self.config.ranking_size]
+        return tuple(IntentScore(str(self.classifier.classes_[i]), float(probs[i])) for i in order)
+
+    def _decide(self, ranking: Sequence[IntentScore]) -> IntentScore:
+        best = ranking[0]
+        if best.confidence < self.config.threshold and best.name != OUT_OF_SCOPE:
+            return IntentScore(OUT_OF_SCOPE, 1.0 - best.confidence)
+        return best
+
+    def classify_batch(
+        self, texts: Sequence[str], languages: Sequence[str | None] | None = None
+    ) -> tuple[np.ndarray, list[str]]:
+        """Probabilities (rows follow ``texts``, columns :attr:`intents`) and languages, for evaluation."""
+        clipped = [t[:MAX_TEXT_CHARS] for t in texts]
+        char_block = self.featurizer.char_block(clipped)
+        detected = self.language_id.predict(char_block)
+        langs = [given if given in SUPPORTED_LANGUAGES else d for given, d in zip(languages or [None] * len(texts), detected, strict=True)]
+        X = self.featurizer.transform(clipped, langs)
+        return self.classifier.predict_proba(X), langs
+
+    def decide_batch(self, probs: np.ndarray) -> list[IntentScore]:
+        """The decision (threshold applied) for each row of :meth:`classify_batch` probabilities."""
+        best = probs.argmax(axis=1)
+        return [self._decide([IntentScore(str(self.classifier.classes_[i]), float(row[i]))]) for i, row in zip(best, probs, strict=True)]
