@@ -6,6 +6,7 @@ Statuses use one vocabulary whatever the shop platform; each connector documents
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -123,3 +124,35 @@ class Order:
             items=tuple(LineItem(str(i["name"]), int(i.get("quantity", 1))) for i in data.get("items", [])),
             postcode=data.get("postcode"),
         )
+
+
+# How far a parcel has got; an order with several parcels is only as far as its slowest one.
+_PROGRESS = (
+    OrderStatus.SHIPPED,
+    OrderStatus.IN_TRANSIT,
+    OrderStatus.OUT_FOR_DELIVERY,
+    OrderStatus.DELIVERED,
+)
+
+
+def aggregate_status(parcels: Iterable[OrderStatus | None]) -> OrderStatus | None:
+    """The order-level status implied by its parcels' statuses, or ``None`` when there are none.
+
+    Any parcel in ``exception`` makes the order an exception (a human should look); otherwise the order is as
+    far as its least advanced parcel. Unknown parcel statuses count as ``shipped``.
+
+    >>> aggregate_status([OrderStatus.DELIVERED, OrderStatus.IN_TRANSIT]).value
+    'in_transit'
+    >>> aggregate_status([OrderStatus.DELIVERED, OrderStatus.EXCEPTION]).value
+    'exception'
+    >>> aggregate_status([None]).value
+    'shipped'
+    >>> aggregate_status([]) is None
+    True
+    """
+    statuses = [p if p in _PROGRESS or p is OrderStatus.EXCEPTION else OrderStatus.SHIPPED for p in parcels]
+    if not statuses:
+        return None
+    if OrderStatus.EXCEPTION in statuses:
+        return OrderStatus.EXCEPTION
+    return min(statuses, key=_PROGRESS.index)

@@ -7,6 +7,7 @@ learned extractor for entity types that only training data knows, merged by one 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -44,6 +45,7 @@ class NLUEngine:
         learned: LearnedEntityExtractor | None = None,
         synonyms: dict[str, str] | None = None,
         metadata: dict[str, Any] | None = None,
+        lookups: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.config = config
         self.featurizer = featurizer
@@ -52,7 +54,14 @@ class NLUEngine:
         self.learned = learned
         self.synonyms = synonyms or {}
         self.metadata = metadata or {}
-        self.rules = build_rule_extractors(EntityConfig.from_dict(config.entities))
+        self.lookups = lookups or {}
+        entity_config = EntityConfig.from_dict(config.entities)
+        extra_carriers = [c for c in self.lookups.get("carrier", ()) if c not in entity_config.carriers]
+        if extra_carriers:  # a trainer's `lookup: carrier` extends the carrier list
+            entity_config = dataclasses.replace(
+                entity_config, carriers=(*entity_config.carriers, *extra_carriers)
+            )
+        self.rules = build_rule_extractors(entity_config)
 
     @property
     def threshold(self) -> float:
@@ -80,7 +89,15 @@ class NLUEngine:
         learned = None
         if learned_types:
             learned = LearnedEntityExtractor().fit(data.examples, learned_types)
-        return cls(config, featurizer, classifier, language_id, learned, dict(data.synonyms))
+        return cls(
+            config,
+            featurizer,
+            classifier,
+            language_id,
+            learned,
+            dict(data.synonyms),
+            lookups=dict(data.lookups),
+        )
 
     def detect_language(self, text: str) -> tuple[str, float]:
         return self.language_id.predict_one(*self.featurizer.char_one(text[:MAX_TEXT_CHARS]))
@@ -111,17 +128,22 @@ class NLUEngine:
     def extract_entities(
         self, text: str, language: str = "en", reference_time: datetime | None = None
     ) -> tuple[Entity, ...]:
+        """Entities of ``text``: rule extractors, then the learned one, merged; synonyms map values."""
         rule_entities = self.rules.extract_all(text, language=language, reference_time=reference_time)
-        if self.learned is None:
+        if self.learned is not None:
+            learned = self.learned.extract(text, language=language)
+            rule_entities = merge_entities([list(rule_entities), learned])
+        if not self.synonyms:
             return tuple(rule_entities)
-        learned = [self._synonym(e) for e in self.learned.extract(text, language=language)]
-        return tuple(merge_entities([list(rule_entities), learned]))
+        return tuple(self._synonym(e) for e in rule_entities)
 
     def _synonym(self, entity: Entity) -> Entity:
-        value = self.synonyms.get(entity.value.lower())
-        if value is None:
+        value = self.synonyms.get(entity.text.lower()) or self.synonyms.get(entity.value.lower())
+        if value is None or value == entity.value:
             return entity
-        return Entity(entity.entity, value, entity.text, entity.start, entity.end, entity.extractor, entity.confidence)
+        return Entity(
+            entity.entity, value, entity.text, entity.start, entity.end, entity.extractor, entity.confidence
+        )
 
     def _ranking(self, probs: np.ndarray) -> tuple[IntentScore, ...]:
         order = np.argsort(-probs, kind="stable")[: self.config.ranking_size]
@@ -140,11 +162,17 @@ class NLUEngine:
         clipped = [t[:MAX_TEXT_CHARS] for t in texts]
         char_block = self.featurizer.char_block(clipped)
         detected = self.language_id.predict(char_block)
-        langs = [given if given in SUPPORTED_LANGUAGES else d for given, d in zip(languages or [None] * len(texts), detected, strict=True)]
+        langs = [
+            given if given in SUPPORTED_LANGUAGES else d
+            for given, d in zip(languages or [None] * len(texts), detected, strict=True)
+        ]
         X = self.featurizer.transform(clipped, langs)
         return self.classifier.predict_proba(X), langs
 
     def decide_batch(self, probs: np.ndarray) -> list[IntentScore]:
         """The decision (threshold applied) for each row of :meth:`classify_batch` probabilities."""
         best = probs.argmax(axis=1)
-        return [self._decide([IntentScore(str(self.classifier.classes_[i]), float(row[i]))]) for i, row in zip(best, probs, strict=True)]
+        return [
+            self._decide([IntentScore(str(self.classifier.classes_[i]), float(row[i]))])
+            for i, row in zip(best, probs, strict=True)
+        ]

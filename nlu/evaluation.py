@@ -37,7 +37,11 @@ class EvaluationResult:
 
     @property
     def accuracy(self) -> float:
-        return float(np.mean([g == p for g, p in zip(self.gold, self.predicted, strict=True)])) if self.gold else 0.0
+        return (
+            float(np.mean([g == p for g, p in zip(self.gold, self.predicted, strict=True)]))
+            if self.gold
+            else 0.0
+        )
 
     def intent_scores(self) -> dict[str, dict[str, float]]:
         labels = sorted(set(self.gold))
@@ -62,11 +66,12 @@ class EvaluationResult:
     def errors(self, top: int = 20) -> list[dict[str, Any]]:
         """The most confident mistakes, for a trainer's look."""
         rows = [
-            {"text": t, "gold": g, "predicted": p, "confidence": c}
+            (c, t, g, p)
             for t, g, p, c in zip(self.texts, self.gold, self.predicted, self.confidences, strict=True)
             if g != p
         ]
-        return sorted(rows, key=lambda r: -r["confidence"])[:top]
+        rows.sort(key=lambda row: -row[0])
+        return [{"text": t, "gold": g, "predicted": p, "confidence": c} for c, t, g, p in rows[:top]]
 
     def out_of_scope(self) -> dict[str, float] | None:
         if OUT_OF_SCOPE not in self.gold:
@@ -96,7 +101,9 @@ def _overlap(entity: Entity, start: int, end: int) -> bool:
     return entity.start < end and start < entity.end
 
 
-def score_entities(examples: Sequence[Example], predicted: Sequence[Sequence[Entity]]) -> dict[str, dict[str, float]]:
+def score_entities(
+    examples: Sequence[Example], predicted: Sequence[Sequence[Entity]]
+) -> dict[str, dict[str, float]]:
     """Precision, recall and F1 per entity type; a prediction counts when it overlaps a gold span of its type."""
     tp: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
@@ -118,12 +125,15 @@ def score_entities(examples: Sequence[Example], predicted: Sequence[Sequence[Ent
     return scores
 
 
-def _matched_predictions(examples: Sequence[Example], predicted: Sequence[Sequence[Entity]], name: str) -> int:
+def _matched_predictions(
+    examples: Sequence[Example], predicted: Sequence[Sequence[Entity]], name: str
+) -> int:
     return sum(
         1
         for example, found in zip(examples, predicted, strict=True)
         for e in found
-        if e.entity == name and any(s.entity == name and _overlap(e, s.start, s.end) for s in example.entities)
+        if e.entity == name
+        and any(s.entity == name and _overlap(e, s.start, s.end) for s in example.entities)
     )
 
 
@@ -196,27 +206,56 @@ def write_report(result: EvaluationResult, out_dir: str, title: str = "wismo NLU
     for g, p in zip(result.gold, result.predicted, strict=True):
         matrix[position[g]][position[p]] += 1
     oos = summary["out_of_scope"]
-    headline = [("accuracy", f"{result.accuracy:.1%}"), ("macro F1", f"{result.macro_f1:.3f}"), ("examples", str(len(result.gold)))]
+    headline = [
+        ("accuracy", f"{result.accuracy:.1%}"),
+        ("macro F1", f"{result.macro_f1:.3f}"),
+        ("examples", str(len(result.gold))),
+    ]
     if oos:
-        headline += [("in-scope accuracy", f"{oos['in_scope_accuracy']:.1%}"), ("out-of-scope recall", f"{oos['recall']:.1%}")]
+        headline += [
+            ("in-scope accuracy", f"{oos['in_scope_accuracy']:.1%}"),
+            ("out-of-scope recall", f"{oos['recall']:.1%}"),
+        ]
     intents = summary["intents"]
     body = [
         h.cards(headline),
         h.section(
             "Intents",
-            h.table(["intent", "precision", "recall", "F1", "support"],
-                    [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in intents.items()]),
-            h.bar_chart(sorted(((k, v["f1"]) for k, v in intents.items()), key=lambda kv: kv[1]), title="F1 per intent", value_format="{:.2f}"),
+            h.table(
+                ["intent", "precision", "recall", "F1", "support"],
+                [[k, v["precision"], v["recall"], v["f1"], v["support"]] for k, v in intents.items()],
+            ),
+            h.bar_chart(
+                sorted(((k, v["f1"]) for k, v in intents.items()), key=lambda kv: kv[1]),
+                title="F1 per intent",
+                value_format="{:.2f}",
+            ),
         ),
         h.section("Confusion matrix", h.heatmap(labels, matrix, title="gold (rows) vs predicted (columns)")),
         h.section("Confidence", h.histogram(result.confidences, title="top-intent confidence")),
         h.section("Most frequent confusions", h.table(["gold", "predicted", "count"], result.confusions())),
-        h.section("Most confident mistakes", h.table(["text", "gold", "predicted", "confidence"],
-                  [[r["text"], r["gold"], r["predicted"], r["confidence"]] for r in result.errors()])),
+        h.section(
+            "Most confident mistakes",
+            h.table(
+                ["text", "gold", "predicted", "confidence"],
+                [[r["text"], r["gold"], r["predicted"], r["confidence"]] for r in result.errors()],
+            ),
+        ),
     ]
     if result.entity_scores:
-        body.insert(2, h.section("Entities", h.table(["entity", "precision", "recall", "F1", "support"],
-                    [[k, v["precision"], v["recall"], v["f1"], int(v["support"])] for k, v in result.entity_scores.items()])))
+        body.insert(
+            2,
+            h.section(
+                "Entities",
+                h.table(
+                    ["entity", "precision", "recall", "F1", "support"],
+                    [
+                        [k, v["precision"], v["recall"], v["f1"], int(v["support"])]
+                        for k, v in result.entity_scores.items()
+                    ],
+                ),
+            ),
+        )
     (target / "evaluation.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     report = target / "report.html"
     report.write_text(h.page(title, body), encoding="utf-8")

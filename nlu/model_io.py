@@ -65,7 +65,9 @@ def library_versions() -> dict[str, str]:
     }
 
 
-def save_model(engine: NLUEngine, out_dir: str | Path, data: TrainingData, extra: dict[str, Any] | None = None) -> Path:
+def save_model(
+    engine: NLUEngine, out_dir: str | Path, data: TrainingData, extra: dict[str, Any] | None = None
+) -> Path:
     """Write ``engine`` into ``out_dir`` (created if needed) with its metadata; returns the directory."""
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
@@ -90,12 +92,15 @@ def save_model(engine: NLUEngine, out_dir: str | Path, data: TrainingData, extra
             "language_id": engine.language_id,
             "learned": engine.learned,
             "synonyms": engine.synonyms,
+            "lookups": engine.lookups,
         },
         tmp,
         compress=3,
     )
     tmp.replace(target / MODEL_FILE)
-    (target / METADATA_FILE).write_text(json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (target / METADATA_FILE).write_text(
+        json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     engine.metadata = metadata
     return target
 
@@ -103,7 +108,9 @@ def save_model(engine: NLUEngine, out_dir: str | Path, data: TrainingData, extra
 def read_metadata(model_dir: str | Path) -> dict[str, Any]:
     path = Path(model_dir) / METADATA_FILE
     if not path.exists():
-        raise ModelNotFound(f"no model in {model_dir} (missing {METADATA_FILE}); run `wismo train --out {model_dir}`")
+        raise ModelNotFound(
+            f"no model in {model_dir} (missing {METADATA_FILE}); run `wismo train --out {model_dir}`"
+        )
     try:
         metadata = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
@@ -144,11 +151,14 @@ def load_model(model_dir: str | Path) -> NLUEngine:
             parts["learned"],
             parts["synonyms"],
             metadata,
+            parts["lookups"],
         )
     except FileNotFoundError as err:
         raise ModelNotFound(f"{directory / MODEL_FILE} is missing; retrain with `wismo train`") from err
     except (EOFError, KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile, OSError) as err:
-        raise IncompatibleModel(f"{directory / MODEL_FILE} is corrupt or incompatible ({type(err).__name__}); retrain with `wismo train`") from err
+        raise IncompatibleModel(
+            f"{directory / MODEL_FILE} is corrupt or incompatible ({type(err).__name__}); retrain with `wismo train`"
+        ) from err
     logger.info("nlu.model_loaded dir=%s intents=%d", directory, len(engine.intents))
     return engine
 

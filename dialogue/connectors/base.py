@@ -1,26 +1,17 @@
-"""The protocol every order connector implements, its typed errors, and an in-memory fake for tests."""
+"""The protocol every order connector implements and an in-memory fake for tests.
+
+:class:`ConnectorError` lives in :mod:`dialogue.connectors.errors` and is re-exported here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
+from dialogue.connectors.errors import ConnectorError
 from dialogue.orders import Order
 
-
-class ConnectorError(Exception):
-    """A look-up that failed for a reason other than "no such order".
-
-    The dialogue turns any of these into a ``lookup_failed`` handoff: a back-end outage must never tell a
-    customer that their order does not exist. Messages never contain secrets.
-    """
-
-    kind = "error"
-
-    def __init__(self, message: str, *, connector: str = "", status: int | None = None) -> None:
-        self.connector = connector
-        self.status = status
-        super().__init__(message)
+__all__ = ["ConnectorError", "InMemoryConnector", "OrderConnector"]
 
 
 @runtime_checkable

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "server.cli.nlu_commands",
     "server.cli.data_commands",
+    "server.cli.connector_commands",
 )
 
 EXIT_OK = 0

@@ -54,7 +54,6 @@ def test_parse_below_threshold_is_out_of_scope(default_engine):
     assert result.intent_ranking[0].name != OUT_OF_SCOPE or result.intent_ranking[0].confidence < 0.999999
 
 
-
 def test_parse_extracts_entities_with_spans(default_engine):
     text = "Order #1001 please, I'm jane@example.com"
     result = default_engine.parse(text)
@@ -74,7 +73,17 @@ def test_parse_result_round_trips_through_json(default_engine):
 def naughty_strings() -> list[str]:
     path = RESOURCES / "naughty_strings.txt"
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return lines + ["", "   ", "\n\t", "🙂🙂🙂", "a" * 100_000, "\x00\x01\x02\xff", "مرحبا 你好 привет 1001", "x" * 3000 + " 1001"]
+    return [
+        *lines,
+        "",
+        "   ",
+        "\n\t",
+        "🙂🙂🙂",
+        "a" * 100_000,
+        "\x00\x01\x02\xff",
+        "مرحبا 你好 привет 1001",
+        "x" * 3000 + " 1001",
+    ]
 
 
 def test_parse_naughty_strings_never_raise(default_engine):
@@ -108,3 +117,20 @@ def test_parse_explicit_language_overrides_detection(default_engine):
     result = default_engine.parse("hello", language="fr")
     assert result.language == "fr"
     assert result.language_confidence == 1.0
+
+
+def test_trainer_lookup_extends_carriers_and_synonyms_map_values(tmp_path):
+    from nlu.engine import NLUEngine
+    from nlu.training_data import load_training_data
+
+    data_file = tmp_path / "en" / "nlu.yml"
+    data_file.parent.mkdir()
+    data_file.write_text(
+        "nlu:\n- intent: order_status\n  examples: |\n    - where is my parcel\n    - has it shipped\n"
+        "- intent: greet\n  examples: |\n    - hello\n    - hi there\n"
+        "- lookup: carrier\n  examples: |\n    - Speedy Parcels\n"
+        "- synonym: Speedy Parcels\n  examples: |\n    - speedy\n"
+    )
+    engine = NLUEngine.train(load_training_data([tmp_path]))
+    carriers = [(e.text, e.value) for e in engine.parse("sent with Speedy Parcels yesterday").entities if e.entity == "carrier"]
+    assert carriers == [("Speedy Parcels", "Speedy Parcels")]

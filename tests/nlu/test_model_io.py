@@ -47,7 +47,7 @@ def test_load_other_sklearn_version_fails(model_copy):
     meta = json.loads((model_copy / METADATA_FILE).read_text())
     meta["libraries"]["scikit-learn"] = "0.1.0"
     (model_copy / METADATA_FILE).write_text(json.dumps(meta))
-    with pytest.raises(IncompatibleModel, match="scikit-learn 0.1.0"):
+    with pytest.raises(IncompatibleModel, match=r"scikit-learn 0\.1\.0"):
         load_model(model_copy)
 
 
@@ -68,7 +68,9 @@ def test_load_corrupt_metadata_fails(model_copy):
 
 def test_loaded_model_parses_like_the_trained_one(default_engine, model_copy):
     again = load_model(model_copy)
-    assert again.parse("where is order 1001").to_dict() == default_engine.parse("where is order 1001").to_dict()
+    assert (
+        again.parse("where is order 1001").to_dict() == default_engine.parse("where is order 1001").to_dict()
+    )
 
 
 def test_ensure_default_model_trains_when_missing_then_reuses(tmp_path):
