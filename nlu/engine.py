@@ -112,6 +112,8 @@ class NLUEngine:
         char = self.featurizer.char_one(clipped)
         if language in SUPPORTED_LANGUAGES:
             lang, lang_conf = language, 1.0
+        elif not any(c.isalpha() for c in clipped):  # "1001", "#4521": digits say nothing of the language
+            lang, lang_conf = self.config.language_id.default, 0.5
         else:
             lang, lang_conf = self.language_id.predict_one(*char)
         word = self.featurizer.word_one(clipped, lang)

@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "server.cli.nlu_commands",
     "server.cli.data_commands",
     "server.cli.connector_commands",
+    "server.cli.test_command",
+    "server.cli.shell_command",
 )
 
 EXIT_OK = 0

@@ -134,3 +134,9 @@ def test_trainer_lookup_extends_carriers_and_synonyms_map_values(tmp_path):
     engine = NLUEngine.train(load_training_data([tmp_path]))
     carriers = [(e.text, e.value) for e in engine.parse("sent with Speedy Parcels yesterday").entities if e.entity == "carrier"]
     assert carriers == [("Speedy Parcels", "Speedy Parcels")]
+
+
+@pytest.mark.parametrize("text", ["1001", "#4521", "  112-1234567-1234567 "])
+def test_parse_digits_only_gets_default_language_with_low_confidence(default_engine, text):
+    result = default_engine.parse(text)
+    assert (result.language, result.language_confidence) == ("en", 0.5)

@@ -1,0 +1,79 @@
+"""Which of several listed orders the customer means: by number, position, date or item name.
+
+>>> from dialogue.orders import LineItem, OrderStatus
+>>> orders = (Order("1003", "a@b.c", OrderStatus.SHIPPED, items=(LineItem("Blue mug"),)),
+...           Order("1001", "a@b.c", OrderStatus.DELIVERED, items=(LineItem("Wool scarf"),)))
+>>> choose_order("the second one", (), orders).order_id
+'1001'
+>>> choose_order("c'est l'écharpe en laine, la wool scarf", (), orders).order_id
+'1001'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from dialogue.orders import Order
+from nlu.types import Entity
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+    "premier": 1, "premiere": 1, "1er": 1, "1re": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2,
+    "troisieme": 3, "3e": 3, "3eme": 3,
+}  # fmt: skip
+_LAST = frozenset({"last", "dernier", "derniere"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def position_in(text: str, count: int) -> int | None:
+    """The 0-based position named in ``text`` ("the second one", "la dernière", "2"), if exactly one.
+
+    >>> position_in("la dernière", 3)
+    2
+    >>> position_in("the 2nd please", 3)
+    1
+    """
+    words = _WORD.findall(_fold(text))
+    found = {_ORDINALS[w] - 1 for w in words if w in _ORDINALS}
+    if any(w in _LAST for w in words):
+        found.add(count - 1)
+    if not found and len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= count:
+        found.add(int(words[0]) - 1)
+    valid = {i for i in found if 0 <= i < count}
+    return valid.pop() if len(valid) == 1 else None
+
+
+def choose_order(
+    text: str, entities: Sequence[Entity], candidates: Sequence[Order], threshold: int = 80
+) -> Order | None:
+    """The one candidate the message designates, or ``None`` when it designates none or several."""
+    by_id = {o.order_id: o for o in candidates}
+    ids = [e.value for e in entities if e.entity == "order_id" and e.value in by_id]
+    if len(set(ids)) == 1:
+        return by_id[ids[0]]
+    dates = {e.value for e in entities if e.entity == "order_date"}
+    if dates:
+        dated = [o for o in candidates if o.created_at and o.created_at.date().isoformat() in dates]
+        if len(dated) == 1:
+            return dated[0]
+    position = position_in(text, len(candidates))
+    if position is not None:
+        return candidates[position]
+    folded = _fold(text)
+    scores = [
+        max((fuzz.partial_ratio(_fold(item.name), folded) for item in o.items), default=0.0)
+        for o in candidates
+    ]
+    best = max(scores, default=0.0)
+    if best >= threshold and scores.count(best) == 1:
+        return candidates[scores.index(best)]
+    return None

@@ -1,0 +1,282 @@
+"""The WISMO policy: an ordered table of declarative rules over the conversation state. Pure, no I/O.
+
+:func:`next_action` returns the first rule that applies, with its name and why it fired, so that a trace can
+explain every reply. Actions that touch the outside world are only *named* here; :mod:`dialogue.actions`
+runs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from dialogue.config import DialogueConfig
+from dialogue.orders import Order, OrderStatus
+from dialogue.reading import Reading, read_message
+from dialogue.state import FAILED_OUTCOMES, ConversationState
+
+MOVING_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.OUT_FOR_DELIVERY})
+
+
+@dataclass(frozen=True)
+class Listen:
+    """Stop and wait for the customer."""
+
+    kind: str = "listen"
+
+
+@dataclass(frozen=True)
+class Interpret:
+    """Record how the latest message reads (a pure action)."""
+
+    reading: Reading
+    kind: str = "interpret"
+
+
+@dataclass(frozen=True)
+class SetSlots:
+    """Set slots without a message (e.g. a hint picks one of several orders)."""
+
+    slots: tuple[tuple[str, str | None], ...]
+    kind: str = "set_slots"
+
+
+@dataclass(frozen=True)
+class Utter:
+    """Send a template; ``order``/``orders`` provide the order variables."""
+
+    template: str
+    awaiting: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)
+    order: Order | None = None
+    orders: tuple[Order, ...] = ()
+    kind: str = "utter"
+
+
+@dataclass(frozen=True)
+class LookupOrder:
+    """Look one order up by number, then check it against the verification value."""
+
+    order_id: str
+    kind: str = "lookup_order"
+
+
+@dataclass(frozen=True)
+class LookupByEmail:
+    """Look the customer's recent orders up by email."""
+
+    email: str
+    kind: str = "lookup_by_email"
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """Tell the customer (``templates``) and hand the conversation to the team."""
+
+    reason: str
+    topic: str | None
+    templates: tuple[str, ...]
+    order: Order | None = None
+    kind: str = "handoff"
+
+
+Action = Listen | Interpret | SetSlots | Utter | LookupOrder | LookupByEmail | HandOff
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The action to run, the rule that chose it, and why."""
+
+    action: Action
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """When ``when`` holds, ``then`` gives the action; ``why`` is what the trace says."""
+
+    name: str
+    why: str
+    when: Callable[[ConversationState, DialogueConfig], bool]
+    then: Callable[[ConversationState, DialogueConfig], Action]
+
+
+def is_stuck(order: Order, now: datetime | None, stale_after_hours: float) -> bool:
+    """An order in an exception state, or moving with no tracking event for ``stale_after_hours``.
+
+    >>> from dialogue.orders import Fulfilment
+    >>> shipped = datetime(2025, 3, 1)
+    >>> order = Order("1", "a@b.c", OrderStatus.SHIPPED, fulfilments=(Fulfilment(shipped_at=shipped),))
+    >>> is_stuck(order, datetime(2025, 3, 2), 72), is_stuck(order, datetime(2025, 3, 5), 72)
+    (False, True)
+    """
+    if order.status is OrderStatus.EXCEPTION or any(
+        f.status is OrderStatus.EXCEPTION for f in order.fulfilments
+    ):
+        return True
+    if order.status not in MOVING_STATUSES or now is None:
+        return False
+    moments = [f.last_event_at or f.shipped_at for f in order.fulfilments]
+    latest = max((m for m in moments if m is not None), default=None)
+    if latest is None:
+        return False
+    if (latest.tzinfo is None) != (now.tzinfo is None):
+        latest, now = latest.replace(tzinfo=None), now.replace(tzinfo=None)
+    return now - latest > timedelta(hours=stale_after_hours)
+
+
+def hinted_candidate(state: ConversationState) -> Order | None:
+    """The one listed order matching a tracking number or order date the customer already gave."""
+    tracking, day = state.slots.get("tracking_number"), state.slots.get("order_date")
+    matches = [
+        o
+        for o in state.candidates
+        if (tracking and any(f.tracking_number == tracking for f in o.fulfilments))
+        or (day and o.created_at and o.created_at.date().isoformat() == day)
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def verification_value(state: ConversationState, config: DialogueConfig) -> str | None:
+    """What proves ownership in this conversation so far (typed email, channel-verified email, postcode)."""
+    if config.verification == "email":
+        return state.slots.get("email") or state.verified_email
+    if config.verification == "postcode":
+        return state.slots.get("postcode")
+    return "-"
+
+
+def _flow(state: ConversationState) -> bool:
+    return state.slots.get("flow") == "wismo"
+
+
+def _by_email(state: ConversationState) -> bool:
+    return state.slots.get("lookup_by") == "email"
+
+
+def _email(state: ConversationState) -> str | None:
+    return state.slots.get("email") or state.verified_email
+
+
+def _handoff(reason: str, *templates: str) -> Callable[[ConversationState, DialogueConfig], Action]:
+    def then(state: ConversationState, config: DialogueConfig) -> Action:
+        topic = state.topic if reason == "other_topic" else ("order_status" if _flow(state) else state.topic)
+        order = state.order if reason == "stuck_shipment" else None
+        return HandOff(reason, topic, (*templates, f"handoff_{reason}"), order)
+
+    return then
+
+
+def present(state: ConversationState) -> Utter:
+    """The reply that shows the verified order and asks the customer to confirm it."""
+    assert state.order is not None
+    return Utter(f"order_found_{state.order.status.value}", "confirm", order=state.order)
+
+
+def reprompt(state: ConversationState, config: DialogueConfig) -> Action:
+    """Ask again for what the bot is waiting for."""
+    if state.awaiting == "confirm" and state.order is not None:
+        return present(state)
+    if state.awaiting == "choose_order" and state.candidates:
+        return Utter("choose_order", "choose_order", orders=state.candidates[: config.max_orders_listed])
+    if state.awaiting == "email":
+        return Utter("ask_email_no_order" if _by_email(state) else "ask_email", "email", _id_vars(state))
+    if state.awaiting == "postcode":
+        return Utter("ask_postcode", "postcode")
+    if _flow(state) or state.awaiting == "order_id":
+        return Utter("ask_order_id", "order_id")
+    return Utter("how_can_i_help")
+
+
+def _id_vars(state: ConversationState) -> dict[str, Any]:
+    return {"order_id": state.slots.get("order_id", "")}
+
+
+def _reading(kind: str) -> Callable[[ConversationState, DialogueConfig], bool]:
+    return lambda s, c: s.reading == kind
+
+
+def _failed_lookup(by: str) -> Callable[[ConversationState, DialogueConfig], bool]:
+    return lambda s, c: s.turn_lookup in FAILED_OUTCOMES and bool(s.lookups) and s.lookups[-1].by == by
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("turn_complete", "the bot has answered this message", lambda s, c: s.turn_done, lambda s, c: Listen()),
+    Rule("silent_after_handoff", "the conversation is with the human team until released",
+         lambda s, c: s.handed_off, lambda s, c: Listen()),
+    Rule("read_message", "a new message is read before anything else",
+         lambda s, c: s.pending_message, lambda s, c: Interpret(read_message(s, c))),
+    Rule("human_requested", "the customer asked for a human", _reading("request_human"),
+         _handoff("requested_human")),
+    Rule("other_topic", "a neighbouring support topic goes to its team at once", _reading("other_topic"),
+         _handoff("other_topic")),
+    Rule("not_understood_again", "too many messages in a row were not understood",
+         lambda s, c: s.reading == "not_understood" and s.not_understood_streak >= c.max_not_understood,
+         _handoff("not_understood")),
+    Rule("ask_rephrase", "the message was out of scope or below the confidence threshold",
+         _reading("not_understood"), lambda s, c: Utter("rephrase", s.awaiting)),
+    Rule("say_goodbye", "the customer is leaving", _reading("goodbye"), lambda s, c: Utter("goodbye")),
+    Rule("say_thanks", "the customer said thanks", _reading("thanks"), lambda s, c: Utter("thanks", s.awaiting)),
+    Rule("greet", "a greeting outside the order flow", lambda s, c: s.reading == "greet" and not _flow(s),
+         lambda s, c: Utter("greet", "order_id")),
+    Rule("offer_help", "the customer wants something else", _reading("affirm"),
+         lambda s, c: Utter("how_can_i_help")),
+    Rule("lookup_failed", "the order back end could not answer", lambda s, c: s.turn_lookup == "failed",
+         _handoff("lookup_failed")),
+    Rule("confirmed_handoff", "the customer confirmed the order and after_confirm is handoff",
+         lambda s, c: s.reading == "confirm" and c.after_confirm == "handoff", _handoff("confirmed")),
+    Rule("confirmed_resolve", "the customer confirmed the order and after_confirm is resolve",
+         _reading("confirm"), lambda s, c: Utter("anything_else", "anything_else")),
+    Rule("wrong_order", "the customer says this is not their order", _reading("wrong_order"),
+         lambda s, c: Utter("ask_order_id_again", "order_id")),
+    Rule("stuck_shipment", "the verified order is in exception or has not moved for stale_after_hours",
+         lambda s, c: s.order is not None and not s.presented and is_stuck(s.order, s.now, c.stale_after_hours),
+         _handoff("stuck_shipment", "order_stuck")),
+    Rule("present_order", "a verified order was found and not shown yet",
+         lambda s, c: s.order is not None and not s.presented, lambda s, c: present(s)),
+    Rule("select_by_hint", "a tracking number or date already given designates one of the orders",
+         lambda s, c: bool(s.candidates) and not s.candidates_listed and hinted_candidate(s) is not None,
+         lambda s, c: SetSlots((("order_id", hinted_candidate(s).order_id),))),  # type: ignore[union-attr]
+    Rule("list_orders", "several orders match the email", lambda s, c: bool(s.candidates) and not s.candidates_listed,
+         lambda s, c: Utter("choose_order", "choose_order", orders=s.candidates[: c.max_orders_listed])),
+    Rule("not_found_handoff", "max_attempts look-ups failed",
+         lambda s, c: s.turn_lookup in FAILED_OUTCOMES and s.failed_lookups >= c.max_attempts,
+         _handoff("not_found")),
+    Rule("order_not_found", "unknown number or mismatching verification (same reply for both)",
+         _failed_lookup("order_id"),
+         lambda s, c: Utter("order_not_found", "order_id", {"order_id": s.lookups[-1].query})),
+    Rule("no_orders_for_email", "no order for that email", _failed_lookup("email"),
+         lambda s, c: Utter("orders_not_found_email", "email", {"email": s.lookups[-1].query})),
+    Rule("lookup_by_order_id", "order number and verification are known",
+         lambda s, c: _flow(s) and not _by_email(s) and s.lookup_due and bool(s.slots.get("order_id"))
+         and verification_value(s, c) is not None,
+         lambda s, c: LookupOrder(s.slots["order_id"])),
+    Rule("lookup_by_email", "no order number: the customer's email is known",
+         lambda s, c: _flow(s) and _by_email(s) and s.lookup_due and _email(s) is not None
+         and (c.verification != "postcode" or "postcode" in s.slots),
+         lambda s, c: LookupByEmail(_email(s) or "")),
+    Rule("ask_email_for_lookup", "no order number and no email yet",
+         lambda s, c: _flow(s) and _by_email(s) and _email(s) is None,
+         lambda s, c: Utter("ask_email_no_order", "email")),
+    Rule("ask_order_id", "the order number is missing",
+         lambda s, c: _flow(s) and not _by_email(s) and not s.slots.get("order_id"),
+         lambda s, c: Utter("ask_order_id", "order_id")),
+    Rule("ask_email", "verification by email before any order detail",
+         lambda s, c: _flow(s) and c.verification == "email" and _email(s) is None,
+         lambda s, c: Utter("ask_email", "email", _id_vars(s))),
+    Rule("ask_postcode", "verification by postcode before any order detail",
+         lambda s, c: _flow(s) and c.verification == "postcode" and "postcode" not in s.slots,
+         lambda s, c: Utter("ask_postcode", "postcode")),
+    Rule("reprompt", "nothing new: ask again for what is awaited", lambda s, c: True, reprompt),
+)  # fmt: skip
+
+
+def next_action(state: ConversationState, config: DialogueConfig) -> Decision:
+    """The first rule of :data:`RULES` that applies to ``state``."""
+    for rule in RULES:
+        if rule.when(state, config):
+            return Decision(rule.then(state, config), rule.name, rule.why)
+    raise AssertionError("the last rule always applies")  # pragma: no cover
