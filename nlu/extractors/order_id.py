@@ -1,0 +1,186 @@
+"""Order numbers in the formats a shop uses, told apart from prices, dates, phones, quantities and postcodes.
+
+A match that holds a letter, ``#`` or ``-`` (``ORD-12345``, ``#1001``, ``112-1234567-1234567``) names itself.
+A bare run of digits is an order number only
+
+- right after a context word, possibly through filler (``order number is 1001``, ``commande n° 1001``,
+  ``« 1001 »``), or right before one (``1001 is my order``); or
+- right after another order number of the same list (``commande 7781 avec la 7782``); or
+- when the message is basically just that number (``1001``, ``it's 1001``, ``je crois que c'est 1001``), as
+  in a reply to "what is your order number?".
+
+Bare numbers that are inside a price, date, time, quantity or postcode are never taken, and a bare year
+(1900-2099) needs the context word immediately before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from nlu.extractors.base import DIGIT, ascii_digits, make_entity, strip_token, words_after, words_before
+from nlu.extractors.config import DEFAULT_ORDER_CONTEXT_WORDS, DEFAULT_ORDER_ID_PATTERNS
+from nlu.types import Entity
+
+ORDER_ID = "order_id"
+
+_UNITS = (
+    r"x|items?|pairs?|pieces?|pcs|units?|articles?|paires?|pièces?|pieces|produits?|colis|packages?|parcels?|"
+    r"boxe?s?|bo[iî]tes?|kg|g|grammes?|grams?|cm|mm|m|km|ml|l|days?|jours?|weeks?|semaines?|months?|mois|"
+    r"years?|ans?|ann[ée]es?|hours?|heures?|h|minutes?|mins?|fois|times|%"
+)
+# A bare number is a trap when what touches it makes it a price, date, time, quantity or postcode. Both
+# patterns are anchored at the number, so checking one costs a couple of microseconds however long the text.
+_TRAP_BEFORE = re.compile(
+    r"(?:[€$£]\s?|\bx\s?|\d[/.,:-]|(?:post\s?code|zip(?:\s?code)?|postal|\bcp)\W{1,3})$", re.I
+)
+_TRAP_AFTER = re.compile(
+    rf"[.,:/-]\d|h\d{{0,2}}\b|\s?(?:am|pm)\b|\s?(?:€|\$|£|(?:eur|euros?|usd|dollars?|gbp|pounds?|balles)\b)"
+    rf"|\s?(?:{_UNITS})(?=\W|$)",
+    re.I,
+)
+_CITY_AFTER = re.compile(r"\s+[A-ZÀ-Ý][a-zà-ÿ]{2,}")  # 75011 Paris
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+_SELF_NAMING = re.compile(r"[A-Za-z#-]")
+_FILLERS = frozenset(
+    {
+        "", "number", "numbers", "num", "nr", "is", "was", "id", "my", "the", "your", "our", "it's", "its",
+        "mon", "ma", "votre", "notre", "ta", "de", "du", "la", "le", "est", "c'est", "c’est", "était", "etait",
+        "reads", "says", "of", "=", "-", "–", "avec", "with", "sous", "under", "no", "for", "pour", "status",
+        "statut",
+    }
+)  # fmt: skip
+_WHOLE_MESSAGE_WORDS = _FILLERS | {
+    "it", "it’s", "s", "c", "voici", "voilà", "voila", "here", "sure", "yes", "yeah", "oui", "ok", "okay",
+    "order", "commande", "numéro", "numero", "this", "ceci", "please", "svp", "merci", "thanks", "hi", "bonjour",
+    "i", "think", "guess", "should", "be", "or", "something", "oops", "typo", "sorry", "oh", "um", "je", "crois",
+    "pense", "que", "pardon", "euh", "one", "about", "asking", "m", "i'm", "normalement", "plutôt", "plutot",
+    "alors", "ça", "ca", "doit", "être", "etre", "un", "truc", "comme", "oups", "faute", "frappe", "celle",
+    "dont", "parle", "bien", "sûr", "sur", "well", "meant", "mean", "actually", "désolé", "désolée", "desole",
+    "en", "fait", "non", "not", "pas", "mais", "but", "instead", "of", "au", "lieu", "wrong", "mistake",
+    "erreur", "trompé", "trompée", "trompe", "me", "suis", "j'ai", "mis", "typed", "wrote", "écrit",
+}  # fmt: skip
+# Between the right and the wrong number of a correction: "1002 not 1001", "la 1006, pas la 1005".
+_CORRECTION_GAP = re.compile(
+    r"\s*,?\s*(?:and\s+|et\s+)?(?:not|pas|non|instead\s+of|au\s+lieu\s+de|rather\s+than|plut[ôo]t\s+que)"
+    r"\s*(?:the|la|le|#|n°)?\s*",
+    re.IGNORECASE,
+)
+# Between two order numbers of one list: "commande 7781 avec la 7782", "orders 1001 and #1002".
+_LIST_GAP = re.compile(
+    r"\s*(?:,|&|\+|/|and|et|or|ou|avec|with|puis|then)?\s*(?:the|la|le|#|n°)?\s*", re.IGNORECASE
+)
+_WORD_CHARS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _inside_trap(text: str, start: int, end: int) -> bool:
+    """Whether the number ``text[start:end]`` is part of a price, date, time, quantity or postcode.
+
+    >>> _inside_trap("paid 1500 €", 5, 9), _inside_trap("on 2024-03-12", 3, 7), _inside_trap("order 1500", 6, 10)
+    (True, True, False)
+    """
+    if _TRAP_BEFORE.search(text, max(0, start - 14), start) or _TRAP_AFTER.match(text, end):
+        return True
+    return end - start == 5 and _CITY_AFTER.match(text, end) is not None
+
+
+class RegexOrderIdExtractor:
+    """Finds order numbers; value without ``#`` or spaces, letters in upper case.
+
+    Args:
+        patterns: Shop formats as regexes (compiled case-insensitively).
+        context_words: Per language, words that announce an order number; all languages apply.
+
+    >>> [e.value for e in RegexOrderIdExtractor().extract("Where is my order #1001? It cost 99.90 €")]
+    ['1001']
+    >>> [e.value for e in RegexOrderIdExtractor().extract("commande n°ord-12345 livrée à 75011 Paris")]
+    ['ORD-12345']
+    """
+
+    name = "regex_order_id"
+
+    def __init__(
+        self,
+        patterns: Iterable[str] = DEFAULT_ORDER_ID_PATTERNS,
+        context_words: Mapping[str, Iterable[str]] = DEFAULT_ORDER_CONTEXT_WORDS,
+    ) -> None:
+        self._patterns = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+        self._context = frozenset(w.lower() for words in context_words.values() for w in words)
+
+    def extract(
+        self, text: str, *, language: str = "en", reference_time: datetime | None = None
+    ) -> list[Entity]:
+        """Order numbers in ``text`` (see the module docstring for the rules)."""
+        if DIGIT.search(text) is None:
+            return []
+        candidates = self._candidates(text)
+        whole = self._is_whole_message(text, candidates)
+        entities: list[Entity] = []
+        for start, end in candidates:
+            raw = text[start:end]
+            if not _SELF_NAMING.search(raw):
+                if _inside_trap(text, start, end):
+                    continue
+                year = bool(_YEAR.fullmatch(raw))
+                in_list = bool(entities) and _LIST_GAP.fullmatch(text, entities[-1].end, start) is not None
+                announced = (in_list and not year) or self._has_context(text, start, end, strict=year)
+                if not announced and not (whole and len(raw) >= 4):
+                    continue
+            value = ascii_digits(re.sub(r"[#\s]", "", raw).upper())
+            entities.append(make_entity(text, start, end, ORDER_ID, value, self.name))
+        return entities
+
+    def _candidates(self, text: str) -> list[tuple[int, int]]:
+        """Non-overlapping matches of every pattern, earliest and then longest first."""
+        spans = sorted(
+            {m.span() for p in self._patterns for m in p.finditer(text) if m.end() > m.start()},
+            key=lambda s: (s[0], s[0] - s[1]),
+        )
+        kept: list[tuple[int, int]] = []
+        for span in spans:
+            if not kept or span[0] >= kept[-1][1]:
+                kept.append(span)
+        return kept
+
+    def _has_context(self, text: str, start: int, end: int, *, strict: bool) -> bool:
+        before = words_before(text, start)
+        for distance, token in enumerate(reversed(before)):
+            if self._is_context(token):
+                return distance == 0 or not strict
+            if strip_token(token) not in _FILLERS or distance >= 3:
+                break
+        if strict:
+            return False
+        for distance, token in enumerate(words_after(text, end)):
+            word = strip_token(token)
+            if word in self._context:
+                return True
+            if word not in _FILLERS or distance >= 3:
+                break
+        return False
+
+    def _is_context(self, token: str) -> bool:
+        """Whether a token announces an order number, also when glued to a marker (``n°commande``)."""
+        return any(
+            part in self._context for part in (token, strip_token(token), *map(strip_token, token.split("°")))
+        )
+
+    @staticmethod
+    def _is_whole_message(text: str, candidates: list[tuple[int, int]]) -> bool:
+        """Whether the message is just one number, or a correction of one number by another, with fillers."""
+        if len(candidates) == 2 and _CORRECTION_GAP.fullmatch(text, candidates[0][1], candidates[1][0]):
+            (start, _), (_, end) = candidates
+            if not all(text[a:b].isdigit() for a, b in candidates):
+                return False
+        elif len(candidates) == 1:
+            start, end = candidates[0]
+            if not text[start:end].isdigit():
+                return False
+        else:
+            return False
+        rest = (text[:start] + " " + text[end:]).lower()
+        if DIGIT.search(rest):
+            return False
+        words = _WORD_CHARS.findall(rest)
+        return len(words) <= 7 and all(w in _WHOLE_MESSAGE_WORDS for w in words)

@@ -1,0 +1,60 @@
+"""EmailExtractor: plain and spelt-out addresses."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.extractors import EmailExtractor
+
+EXTRACTOR = EmailExtractor()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my email is jane@example.com", "jane@example.com"),
+        ("Jane.Doe@Example.COM.", "jane.doe@example.com"),
+        ("contact: a.b+c@sub.example.co.uk, thanks", "a.b+c@sub.example.co.uk"),
+        ("(jane_doe-1@mail.example.org)", "jane_doe-1@mail.example.org"),
+        ("jane at example dot com", "jane@example.com"),
+        ("email me at jane at example dot com please", "jane@example.com"),
+        ("jane arobase exemple point fr", "jane@exemple.fr"),
+        ("mon mail : jean.dupont arobase orange point fr !", "jean.dupont@orange.fr"),
+        ("jane(at)example.com", "jane@example.com"),
+        ("jane [at] example [dot] com", "jane@example.com"),
+        ("jane @ example.com", "jane@example.com"),
+        ("JANE AT EXAMPLE DOT COM", "jane@example.com"),
+    ],
+)
+def test_email_finds_address(text: str, expected: str) -> None:
+    assert [e.value for e in EXTRACTOR.extract(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "look at this dot matrix",
+        "meet me at home",
+        "je suis chez moi point com",
+        "user@localhost",
+        "x@y.z",
+        "@example.com",
+        "jane@",
+        "order #1001",
+        "",
+    ],
+)
+def test_email_ignores_non_addresses(text: str) -> None:
+    assert EXTRACTOR.extract(text) == []
+
+
+def test_email_excludes_trailing_punctuation_from_span() -> None:
+    text = "write to jane@example.com."
+    (entity,) = EXTRACTOR.extract(text)
+    assert entity.text == "jane@example.com"
+    assert text[entity.start : entity.end] == entity.text
+
+
+def test_email_finds_two_addresses_in_order() -> None:
+    values = [e.value for e in EXTRACTOR.extract("a@example.com or b at example dot fr")]
+    assert values == ["a@example.com", "b@example.fr"]
