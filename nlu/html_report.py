@@ -41,7 +41,11 @@ def section(title: str, *content: str) -> str:
 
 def cards(items: Sequence[tuple[str, str]]) -> str:
     """Headline numbers as a row of cards."""
-    return '<div class="cards">' + "".join(f'<div class="card">{esc(k)}<b>{esc(v)}</b></div>' for k, v in items) + "</div>"
+    return (
+        '<div class="cards">'
+        + "".join(f'<div class="card">{esc(k)}<b>{esc(v)}</b></div>' for k, v in items)
+        + "</div>"
+    )
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -79,7 +83,9 @@ def bar_chart(items: Sequence[tuple[str, float]], *, title: str = "", value_form
     return _svg(width, height, title, "".join(rows))
 
 
-def histogram(values: Sequence[float], *, bins: int = 20, low: float = 0.0, high: float = 1.0, title: str = "") -> str:
+def histogram(
+    values: Sequence[float], *, bins: int = 20, low: float = 0.0, high: float = 1.0, title: str = ""
+) -> str:
     """Vertical histogram of values in [low, high]."""
     counts = [0] * bins
     for v in values:
@@ -112,7 +118,9 @@ def heatmap(labels: Sequence[str], matrix: Sequence[Sequence[int]], *, title: st
     peak = max((max(row) for row in matrix), default=1) or 1
     parts = []
     for i, row in enumerate(matrix):
-        parts.append(f'<text x="{label_w - 4}" y="{label_w + i * cell + cell * 0.7:.1f}" text-anchor="end">{esc(labels[i])}</text>')
+        parts.append(
+            f'<text x="{label_w - 4}" y="{label_w + i * cell + cell * 0.7:.1f}" text-anchor="end">{esc(labels[i])}</text>'
+        )
         for j, count in enumerate(row):
             shade = 1.0 - (count / peak) ** 0.5
             colour = f"rgb({int(255 * shade)},{int(255 * shade + 40 * (1 - shade))},{255})"
@@ -124,6 +132,27 @@ def heatmap(labels: Sequence[str], matrix: Sequence[Sequence[int]], *, title: st
         x = label_w + j * cell + cell * 0.7
         parts.append(f'<text transform="translate({x:.1f},{label_w - 4}) rotate(-60)">{esc(label)}</text>')
     return _svg(width, height, title, "".join(parts))
+
+
+def funnel(stages: Sequence[tuple[str, int]], *, title: str = "") -> str:
+    """Centred bars narrowing stage by stage, each labelled with its count and its share of the first stage."""
+    if not stages:
+        return "<p>(no data)</p>"
+    width, bar_h, label_w = 720, 34, 160
+    top = max(stages[0][1], 1)
+    usable = width - label_w - 20
+    rows = []
+    for i, (label, count) in enumerate(stages):
+        y = 10 + i * bar_h
+        w = max(2.0, usable * count / top)
+        x = label_w + (usable - w) / 2
+        rows.append(
+            f'<text x="{label_w - 6}" y="{y + 20}" text-anchor="end">{esc(label)}</text>'
+            f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<text x="{label_w + usable / 2:.1f}" y="{y + 20}" text-anchor="middle" style="fill:#fff;font-weight:600">'
+            f"{count} ({100 * count / top:.0f}%)</text>"
+        )
+    return _svg(width, 20 + bar_h * len(stages), title, "".join(rows))
 
 
 def _svg(width: int, height: int, title: str, inner: str) -> str:

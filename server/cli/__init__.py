@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "server.cli.connector_commands",
     "server.cli.test_command",
     "server.cli.shell_command",
+    "server.cli.simulate_commands",
 )
 
 EXIT_OK = 0

@@ -11,7 +11,9 @@ from nlu.errors import InvalidConfig
 
 
 def add_config_argument(parser: Any) -> None:
-    parser.add_argument("--config", metavar="FILE", help="configuration file (default: ./wismo.yml if present)")
+    parser.add_argument(
+        "--config", metavar="FILE", help="configuration file (default: ./wismo.yml if present)"
+    )
 
 
 def load_nlu_config(path: str | None) -> NLUConfig:

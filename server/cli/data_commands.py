@@ -13,7 +13,9 @@ def register(subparsers: Any) -> None:
     data = subparsers.add_parser("data", help="work with training data")
     commands = data.add_subparsers(dest="data_command", metavar="COMMAND")
     validate = commands.add_parser("validate", help="check training data strictly; exit 2 on any error")
-    validate.add_argument("paths", nargs="*", metavar="PATH", help=f"files or folders (default: {DEFAULT_DATA_DIR}/)")
+    validate.add_argument(
+        "paths", nargs="*", metavar="PATH", help=f"files or folders (default: {DEFAULT_DATA_DIR}/)"
+    )
     validate.add_argument("--strict-warnings", action="store_true", help="treat warnings as errors")
     validate.set_defaults(func=run_validate)
     data.set_defaults(func=lambda args: data.print_help() or 2)

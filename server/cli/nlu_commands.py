@@ -17,8 +17,19 @@ from server.cli.common import add_config_argument, fail, load_nlu_config, progre
 
 def register(subparsers: Any) -> None:
     train = subparsers.add_parser("train", help="train an NLU model from training data")
-    train.add_argument("--data", nargs="+", action="extend", metavar="PATH", help=f"files or folders (default: {DEFAULT_DATA_DIR}/)")
-    train.add_argument("--out", default=str(DEFAULT_MODEL_DIR), metavar="DIR", help=f"model directory (default: {DEFAULT_MODEL_DIR})")
+    train.add_argument(
+        "--data",
+        nargs="+",
+        action="extend",
+        metavar="PATH",
+        help=f"files or folders (default: {DEFAULT_DATA_DIR}/)",
+    )
+    train.add_argument(
+        "--out",
+        default=str(DEFAULT_MODEL_DIR),
+        metavar="DIR",
+        help=f"model directory (default: {DEFAULT_MODEL_DIR})",
+    )
     add_config_argument(train)
     train.set_defaults(func=run_train)
 
@@ -31,8 +42,16 @@ def register(subparsers: Any) -> None:
 
     ev = subparsers.add_parser("evaluate", help="score a model on labelled data (what QA runs)")
     ev.add_argument("--model", default=str(DEFAULT_MODEL_DIR), metavar="DIR")
-    ev.add_argument("--data", nargs="+", action="extend", metavar="PATH", help=f"labelled data (default: {DEFAULT_DATA_DIR}/)")
-    ev.add_argument("--folds", type=int, metavar="K", help="K-fold cross-validation on --data instead of --model")
+    ev.add_argument(
+        "--data",
+        nargs="+",
+        action="extend",
+        metavar="PATH",
+        help=f"labelled data (default: {DEFAULT_DATA_DIR}/)",
+    )
+    ev.add_argument(
+        "--folds", type=int, metavar="K", help="K-fold cross-validation on --data instead of --model"
+    )
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--report", metavar="DIR", help="also write report.html and evaluation.json here")
     add_config_argument(ev)
@@ -67,7 +86,9 @@ def run_parse(args: argparse.Namespace) -> int:
     for score in result.intent_ranking[1:]:
         print(f"          {score.name} ({score.confidence:.2f})")
     for entity in result.entities:
-        print(f"entity:   {entity.entity} = {entity.value!r}  [{entity.start}:{entity.end}] by {entity.extractor}")
+        print(
+            f"entity:   {entity.entity} = {entity.value!r}  [{entity.start}:{entity.end}] by {entity.extractor}"
+        )
     return 0
 
 
@@ -100,7 +121,9 @@ def print_table(result: EvaluationResult) -> None:
     width = max((len(k) for k in scores), default=6) + 2
     print(f"{'intent':<{width}}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     for name, s in scores.items():
-        print(f"{name:<{width}}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>10d}")
+        print(
+            f"{name:<{width}}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>10d}"
+        )
     print(f"\naccuracy {result.accuracy:.4f}   macro F1 {result.macro_f1:.4f}   examples {len(result.gold)}")
     oos = result.out_of_scope()
     if oos:
@@ -115,4 +138,6 @@ def print_table(result: EvaluationResult) -> None:
     if result.entity_scores:
         print(f"\n{'entity':<{width}}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
         for name, s in result.entity_scores.items():
-            print(f"{name:<{width}}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{int(s['support']):>10d}")
+            print(
+                f"{name:<{width}}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{int(s['support']):>10d}"
+            )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from pathlib import Path
 
 from server.cli.common import fail
@@ -28,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--orders", metavar="FILE", default=None, help="orders.yml (default: next to the tests)"
     )
+    parser.add_argument("--report", metavar="DIR", help="also write an HTML report (report.html) here")
     parser.set_defaults(func=run_tests)
 
 
@@ -65,5 +67,9 @@ def run_tests(args: argparse.Namespace) -> int:
         if not result.passed:
             print(f"FAILED {case.source} :: {case.name}")
             print("\n".join(result.failures))
+    if args.report:
+        from dialogue.simulation.report import write_test_report
+
+        print(f"report: {write_test_report(results, args.report)}", file=sys.stderr)
     print(summary(results))
     return 0 if all(r.passed for r in results) else 1

@@ -1,0 +1,108 @@
+"""``wismo serve``: run the HTTP server (API, Rasa-compatible endpoints, channels, web console).
+
+With no options it serves the default model (trained first if missing), the embedded demo shop, SQLite state
+in ``.wismo/state.sqlite3`` and the web console at ``/``. ``--workers N`` starts N processes; give them a Redis
+or PostgreSQL store (``server.state.backend``) to share conversations across hosts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from server.cli.common import fail
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("serve", help="run the HTTP server and the web console")
+    parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 5005)")
+    parser.add_argument("--config", metavar="FILE", default=None, help="config file (default ./wismo.yml)")
+    parser.add_argument("--model", metavar="DIR", default=None, help="trained model (default models/default)")
+    parser.add_argument(
+        "--orders", metavar="FILE", default=None, help="import these orders into a fresh demo shop first"
+    )
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default 1)")
+    parser.set_defaults(func=run_serve)
+
+
+def _prepare(settings: object) -> None:
+    """Work done once in the main process before workers start: demo-shop import, default model training."""
+    from dialogue.connectors.demo_shop import create_demo_shop
+    from dialogue.connectors.factory import DEFAULT_DEMO_PATH
+    from dialogue.connectors.order_import import import_orders
+    from nlu.model_io import ensure_default_model
+    from server.app import DEFAULT_MODEL_DIR
+    from server.errors import InvalidSettings
+    from server.settings import Settings
+
+    assert isinstance(settings, Settings)
+    if settings.orders_file:
+        if settings.connector.get("type", "demo") != "demo":
+            raise InvalidSettings(
+                "--orders: only the demo connector can import orders (connector.type: demo)"
+            )
+        shop = Path(settings.connector.get("path") or DEFAULT_DEMO_PATH)
+        create_demo_shop(shop, seed=False)
+        count = import_orders(shop, settings.orders_file)
+        print(f"wismo: imported {count} orders into {shop}")
+    model = settings.server.model
+    if model == DEFAULT_MODEL_DIR and not (Path(model) / "metadata.json").exists():
+        print(f"wismo: no model in {model}: training it now")
+        ensure_default_model(model, settings.server.training_data, settings.nlu)
+    elif model != DEFAULT_MODEL_DIR and not (Path(model) / "metadata.json").exists():
+        raise InvalidSettings(f"--model: no trained model in {model} (run `wismo train --out {model}`)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Validate the configuration, prepare, then serve until SIGINT/SIGTERM (graceful shutdown)."""
+    from sanic import Sanic
+    from sanic.worker.loader import AppLoader
+
+    from dialogue.connectors.order_import import OrderImportError
+    from nlu.errors import NLUError
+    from server.app import create_app
+    from server.errors import InvalidSettings
+    from server.logging_setup import setup_logging
+    from server.settings import load_settings
+
+    setup_logging(min(logging.INFO, logging.getLogger().level or logging.INFO))
+    overrides = {"host": args.host, "port": args.port, "workers": args.workers, "model": args.model}
+    try:
+        settings = load_settings(args.config, overrides=overrides, orders_file=args.orders)
+        _prepare(settings)
+    except (InvalidSettings, OrderImportError, NLUError, FileNotFoundError) as exc:
+        return fail(str(exc))
+    server = settings.server
+    run_options: dict[str, Any] = {
+        "host": server.host,
+        "port": server.port,
+        "access_log": server.access_log,
+        "motd": False,
+    }
+    if server.workers == 1:
+        # One process: no spawned worker re-importing everything, so start-up stays fast.
+        create_app(settings).run(single_process=True, **run_options)
+        return 0
+    loader = AppLoader(factory=partial(create_app, settings))
+    app = loader.load()
+    app.prepare(workers=server.workers, **run_options)
+    Sanic.serve(primary=app, app_loader=loader)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m server.cli.serve_command [options]``: the same as ``wismo serve [options]``."""
+    import sys
+
+    parser = argparse.ArgumentParser(prog="wismo")
+    register(parser.add_subparsers())
+    args = parser.parse_args(["serve", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.func(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
