@@ -20,6 +20,8 @@ from nlu.types import Entity
 
 _EXTRACTORS = (EmailExtractor(), TrackingNumberExtractor(), PhoneExtractor(), RegexOrderIdExtractor())
 _LONG_NUMBER = re.compile(r"(?<![\w:/.,-])(?!(?:19|20)\d\d\b)\d{4,}(?!\w|[:/.,-]\d)")
+# Codes that mix letters and a run of digits (DHL ``JD014600003828331234``, ``ORD-12345``) are identifiers too.
+_CODE = re.compile(r"(?<![\w*])(?=[A-Za-z0-9-]*\d{4})[A-Za-z][A-Za-z0-9-]{7,}(?![\w*])")
 _HINT = re.compile(r"\d|@|\b(?:at|arobase)\b", re.IGNORECASE)
 
 
@@ -69,6 +71,8 @@ def mask_text(text: str) -> str:
     'j***@e***.com, suivi ***01'
     >>> mask_text("dialogue.slot_set slot=order_id value=1001 at 2024-03-12 10:30")
     'dialogue.slot_set slot=order_id value=***01 at 2024-03-12 10:30'
+    >>> mask_text("DHL parcel JD014600003828331234 is late")
+    'DHL parcel ***34 is late'
     >>> mask_text("no personal data here")
     'no personal data here'
     """
@@ -82,4 +86,5 @@ def mask_text(text: str) -> str:
         pieces.append(_masked(entity))
         position = entity.end
     pieces.append(text[position:])
-    return _LONG_NUMBER.sub(lambda m: mask_identifier(m.group(0)), "".join(pieces))
+    masked = _LONG_NUMBER.sub(lambda m: mask_identifier(m.group(0)), "".join(pieces))
+    return _CODE.sub(lambda m: mask_identifier(m.group(0)), masked)
