@@ -86,6 +86,7 @@ class TurnResult:
     state: ConversationState
     handoff: Handoff | None
     trace: TurnTrace
+    repeated: bool = False  # the answer to a message seen before, rebuilt from the store; nothing changed
 
     def to_dict(self) -> dict[str, Any]:
         return {

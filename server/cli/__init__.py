@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 # Modules that provide subcommands, in the order ``--help`` lists them. Plain list, no import-time registration.
 COMMAND_MODULES = (
+    "server.cli.serve_command",
     "server.cli.nlu_commands",
     "server.cli.data_commands",
     "server.cli.connector_commands",
