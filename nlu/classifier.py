@@ -7,15 +7,14 @@ into one weight matrix and the parse path stays one sparse dot product. Naive Ba
 n-grams that the SVM's regularisation flattens (the idea behind NBSVM, Wang and Manning, 2012); on CLINC150 it
 is worth about half a point of in-scope accuracy at the same out-of-scope recall. Scores become probabilities
 through a softmax whose temperature is fitted on a held-out split (Guo et al., 2017), so that a confidence of
-0.8 means about 80%. The held-out model and the final model are trained at the same time on two threads
-(liblinear releases the GIL); each is deterministic, so the result is too.
+0.8 means about 80%. Fits run one after the other: liblinear seeds one process-wide generator, so two fits
+in parallel threads would not be reproducible.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,7 +31,7 @@ logger = logging.getLogger(__name__)
 class ClassifierParams:
     """Hyperparameters of the intent model; pinned so that library default changes don't bite."""
 
-    C: float = 0.5
+    C: float = 1.0
     class_weight: str | None = "balanced"
     max_iter: int = 5000
     tol: float = 1e-3
@@ -40,7 +39,6 @@ class ClassifierParams:
     random_state: int = 42
     nb_weight: float = 0.03
     nb_alpha: float = 0.05
-    n_threads: int = 2
 
 
 def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
@@ -88,18 +86,13 @@ class IntentClassifier:
         self.classes_ = np.unique(labels)
         encoded = np.searchsorted(self.classes_, labels)
         held_split = self._held_out_split(encoded)
-        with ThreadPoolExecutor(max_workers=max(1, self.params.n_threads)) as pool:
-            final = pool.submit(self._linear_model, X, encoded)
-            held = None
-            if held_split is not None:
-                train, test = held_split
-                held = pool.submit(self._linear_model, X[train], encoded[train]), test
-            self.weights_, self.bias_ = final.result()
-            self.temperature_ = 1.0
-            if held is not None:
-                (weights, bias), test = held[0].result(), held[1]
-                self.temperature_ = fit_temperature(np.asarray(X[test] @ weights) + bias, encoded[test])
-                logger.debug("nlu.calibrate temperature=%.4f held_out=%d", self.temperature_, len(test))
+        self.temperature_ = 1.0
+        if held_split is not None:
+            train, test = held_split
+            weights, bias = self._linear_model(X[train], encoded[train])
+            self.temperature_ = fit_temperature(np.asarray(X[test] @ weights) + bias, encoded[test])
+            logger.debug("nlu.calibrate temperature=%.4f held_out=%d", self.temperature_, len(test))
+        self.weights_, self.bias_ = self._linear_model(X, encoded)
         return self
 
     def _held_out_split(self, encoded: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -107,7 +100,7 @@ class IntentClassifier:
         counts = np.bincount(encoded)
         if len(self.classes_) < 2 or counts.min() < 2 or p.calibration_split <= 0:
             return None
-        n_test = max(int(round(len(encoded) * p.calibration_split)), len(self.classes_))
+        n_test = max(round(len(encoded) * p.calibration_split), len(self.classes_))
         splitter = StratifiedShuffleSplit(n_splits=1, test_size=n_test, random_state=p.random_state)
         train, test = next(splitter.split(np.zeros(len(encoded)), encoded))
         return train, test

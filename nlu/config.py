@@ -132,7 +132,11 @@ def _coerce(hint: Any, raw: Any, key: str) -> Any:
             raise InvalidConfig(f"{key}: expected true or false, got {raw!r}")
         return raw
     if hint in (int, float):
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or (hint is int and not float(raw).is_integer()):
+        if (
+            isinstance(raw, bool)
+            or not isinstance(raw, int | float)
+            or (hint is int and not float(raw).is_integer())
+        ):
             raise InvalidConfig(f"{key}: expected a number, got {raw!r}")
         return hint(raw)
     if hint is str:

@@ -79,8 +79,8 @@ class NLUEngine:
             raise InvalidTrainingData(f"training needs at least 2 intents, found {len(data.intents)}")
         texts = [e.text for e in data.examples]
         languages = [e.language for e in data.examples]
-        featurizer = TextFeaturizer(config.features).fit(texts, languages)
-        X = featurizer.transform(texts, languages)
+        featurizer = TextFeaturizer(config.features)
+        X = featurizer.fit_transform(texts, languages)
         classifier = IntentClassifier(config.classifier).fit(X, [e.intent for e in data.examples])
         lang = config.language_id
         language_id = LanguageIdentifier(lang.C, lang.random_state, lang.default)

@@ -1,8 +1,10 @@
 """Turning text into the sparse vectors the classifiers read: word and character n-gram TF-IDF.
 
-Training uses scikit-learn's vectorisers on batches; parsing one message uses :meth:`TextFeaturizer.transform_one`,
-a dictionary-lookup path over the very same vocabularies and IDF weights that skips building a sparse matrix.
-The two give the same numbers (a test holds them together).
+Training uses scikit-learn's vectorisers on batches; parsing one message uses :meth:`TextFeaturizer.char_one`,
+:meth:`TextFeaturizer.word_one` and :meth:`TextFeaturizer.join`, a dictionary-lookup path over the very same
+vocabularies and IDF weights that skips building a sparse matrix. The two give the same numbers
+(``tests/nlu/test_features.py`` holds them together). The choice of n-gram ranges is explained, with numbers, in
+``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ class TextFeaturizer:
         self.params = params
 
     def fit(self, texts: Sequence[str], languages: Sequence[str | None]) -> TextFeaturizer:
+        self.fit_transform(texts, languages)
+        return self
+
+    def fit_transform(self, texts: Sequence[str], languages: Sequence[str | None]) -> sp.csr_matrix:
+        """Fit the vocabularies and return the training matrix (tokenising each text once)."""
         p = self.params
         self.word_ = TfidfVectorizer(
             analyzer=_WordAnalyzer(*p.word_ngrams),
@@ -83,10 +90,10 @@ class TextFeaturizer:
             max_features=p.max_features,
             dtype=np.float32,
         )
-        self.word_.fit([tag(t, lang) for t, lang in zip(texts, languages, strict=True)])
-        self.char_.fit(texts)
+        words = self.word_.fit_transform([tag(t, lang) for t, lang in zip(texts, languages, strict=True)])
+        chars = self.char_.fit_transform(texts)
         self._index()
-        return self
+        return self._stack(words, chars * p.char_weight)
 
     def _index(self) -> None:
         self.word_vocab_: dict[str, int] = dict(self.word_.vocabulary_)
@@ -115,11 +122,16 @@ class TextFeaturizer:
     def transform(self, texts: Sequence[str], languages: Sequence[str | None]) -> sp.csr_matrix:
         """Feature matrix of many texts (training and batch evaluation)."""
         words = self.word_.transform([tag(t, lang) for t, lang in zip(texts, languages, strict=True)])
-        return sp.hstack([words * self.params.word_weight, self.char_block(texts)], format="csr")
+        return self._stack(words, self.char_block(texts))
+
+    def _stack(self, words: sp.csr_matrix, chars: sp.csr_matrix) -> sp.csr_matrix:
+        return sp.hstack([words * self.params.word_weight, chars], format="csr")
 
     def char_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Indices inside the char block, and values, of one text (the language identifier reads these)."""
-        return self._block(self.char_analyzer_(text), self.char_vocab_, self.char_idf_, self.params.char_weight)
+        return self._block(
+            self.char_analyzer_(text), self.char_vocab_, self.char_idf_, self.params.char_weight
+        )
 
     def word_one(self, text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
         """Indices and values of the word block of one text."""

@@ -42,7 +42,9 @@ class LanguageIdentifier:
             return self.default, 0.5
         margin = float(values @ self.weights_[index]) + self.bias_
         p_second = 1.0 / (1.0 + np.exp(-margin))
-        return (str(self.classes_[1]), p_second) if p_second >= 0.5 else (str(self.classes_[0]), 1.0 - p_second)
+        return (
+            (str(self.classes_[1]), p_second) if p_second >= 0.5 else (str(self.classes_[0]), 1.0 - p_second)
+        )
 
     def predict(self, X_char: sp.csr_matrix) -> list[str]:
         if self.weights_ is None:

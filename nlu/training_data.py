@@ -81,13 +81,17 @@ def _annotation_target(match: re.Match[str], location: str) -> tuple[str, str | 
         try:
             data = json.loads(match.group("json"))
         except json.JSONDecodeError as err:
-            raise InvalidTrainingData(f"annotation is not valid JSON: {match.group('json')}", location) from err
+            raise InvalidTrainingData(
+                f"annotation is not valid JSON: {match.group('json')}", location
+            ) from err
         entity, value = str(data.get("entity", "")), data.get("value")
     else:
         entity, _, raw_value = match.group("short").partition(":")
         value = raw_value or None
     if not ENTITY_NAME.match(entity):
-        raise InvalidTrainingData(f"bad entity name {entity!r} (use snake_case) in {match.group(0)!r}", location)
+        raise InvalidTrainingData(
+            f"bad entity name {entity!r} (use snake_case) in {match.group(0)!r}", location
+        )
     return entity, None if value is None else str(value)
 
 
@@ -272,7 +276,8 @@ class _Collected:
                 continue
             if not stripped.startswith("- "):
                 raise InvalidTrainingData(
-                    f"example lines must start with '- ': {stripped[:40]!r}", f"{self.path}:{first_line + index}"
+                    f"example lines must start with '- ': {stripped[:40]!r}",
+                    f"{self.path}:{first_line + index}",
                 )
             yield stripped[2:].strip(), first_line + index
 

@@ -33,7 +33,9 @@ def validate_paths(paths: Iterable[str | Path]) -> tuple[TrainingData, list[Data
     except InvalidTrainingData as err:
         return data, [DataIssue(err.location or "?", err.message)]
     if not files:
-        issues.append(DataIssue(", ".join(str(p) for p in paths), "no training files found (.yml, .yaml, .csv)"))
+        issues.append(
+            DataIssue(", ".join(str(p) for p in paths), "no training files found (.yml, .yaml, .csv)")
+        )
     for path in files:
         errors: list[InvalidTrainingData] = []
         try:
@@ -69,7 +71,9 @@ def _check_intent_sizes(examples: tuple[Example, ...]) -> list[DataIssue]:
         first.setdefault(example.intent, example)
         counts[example.intent] += 1
     return [
-        DataIssue(first[intent].location, f"intent {intent!r} has {n} example; it needs at least {MIN_EXAMPLES}")
+        DataIssue(
+            first[intent].location, f"intent {intent!r} has {n} example; it needs at least {MIN_EXAMPLES}"
+        )
         for intent, n in counts.items()
         if n < MIN_EXAMPLES
     ]

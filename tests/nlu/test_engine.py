@@ -132,7 +132,11 @@ def test_trainer_lookup_extends_carriers_and_synonyms_map_values(tmp_path):
         "- synonym: Speedy Parcels\n  examples: |\n    - speedy\n"
     )
     engine = NLUEngine.train(load_training_data([tmp_path]))
-    carriers = [(e.text, e.value) for e in engine.parse("sent with Speedy Parcels yesterday").entities if e.entity == "carrier"]
+    carriers = [
+        (e.text, e.value)
+        for e in engine.parse("sent with Speedy Parcels yesterday").entities
+        if e.entity == "carrier"
+    ]
     assert carriers == [("Speedy Parcels", "Speedy Parcels")]
 
 

@@ -23,7 +23,11 @@ def test_evaluation_result_scores_and_out_of_scope():
     assert result.accuracy == pytest.approx(3 / 5)
     scores = result.intent_scores()
     assert scores["a"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
-    assert result.out_of_scope() == {"in_scope_accuracy": pytest.approx(2 / 3), "recall": 0.5, "precision": 1.0}
+    assert result.out_of_scope() == {
+        "in_scope_accuracy": pytest.approx(2 / 3),
+        "recall": 0.5,
+        "precision": 1.0,
+    }
     assert result.confusions() == [("a", "b", 1), ("out_of_scope", "a", 1)]
     assert result.errors()[0]["text"] == "2"
 
@@ -57,7 +61,9 @@ def test_accuracy_gate_cross_validated_per_intent_f1(default_training_data):
     """The gate kept in wismo.yml (nlu.gate): every intent's cross-validated F1 must reach it."""
     config = NLUConfig.from_dict(load_config_file(REPO / "wismo.yml").get("nlu"))
     result = cross_validate(default_training_data, config, config.gate.folds)
-    below = {k: round(v["f1"], 3) for k, v in result.intent_scores().items() if v["f1"] < config.gate.min_intent_f1}
+    below = {
+        k: round(v["f1"], 3) for k, v in result.intent_scores().items() if v["f1"] < config.gate.min_intent_f1
+    }
     assert below == {}, f"intents under the gate {config.gate.min_intent_f1}: {below}"
     assert result.macro_f1 >= config.gate.min_macro_f1
 
@@ -78,7 +84,10 @@ def test_cli_evaluate_json_shape(default_model_dir, tmp_path, capsys):
 
 
 def test_cli_parse_json_is_rasa_shaped(default_model_dir, capsys):
-    assert main(["parse", "--model", str(default_model_dir), "--json", "où", "est", "ma", "commande", "1001"]) == 0
+    assert (
+        main(["parse", "--model", str(default_model_dir), "--json", "où", "est", "ma", "commande", "1001"])
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"text", "intent", "intent_ranking", "entities", "language"}
     assert out["text"] == "où est ma commande 1001"
@@ -94,7 +103,9 @@ def test_cli_parse_without_model_exits_2(tmp_path, capsys):
 def test_cli_train_writes_model(tmp_path, capsys):
     data = tmp_path / "fr" / "nlu.yml"
     data.parent.mkdir()
-    data.write_text("nlu:\n- intent: greet\n  examples: |\n    - bonjour\n    - salut\n- intent: bye\n  examples: |\n    - au revoir\n    - a plus\n")
+    data.write_text(
+        "nlu:\n- intent: greet\n  examples: |\n    - bonjour\n    - salut\n- intent: bye\n  examples: |\n    - au revoir\n    - a plus\n"
+    )
     assert main(["train", "--data", str(tmp_path), "--out", str(tmp_path / "m")]) == 0
     assert (tmp_path / "m" / "metadata.json").exists()
     assert "trained 2 intents on 4 examples (fr)" in capsys.readouterr().out

@@ -22,9 +22,16 @@ def write(path: Path, text: str) -> Path:
     ("annotated", "plain", "spans"),
     [
         ("where is #[1001](order_id)", "where is #1001", [EntitySpan("order_id", 10, 14, "1001")]),
-        ("[jane@x.com](email) and [1002](order_id)", "jane@x.com and 1002",
-         [EntitySpan("email", 0, 10, "jane@x.com"), EntitySpan("order_id", 15, 19, "1002")]),
-        ("sent by [colisimo](carrier:Colissimo)", "sent by colisimo", [EntitySpan("carrier", 8, 16, "Colissimo")]),
+        (
+            "[jane@x.com](email) and [1002](order_id)",
+            "jane@x.com and 1002",
+            [EntitySpan("email", 0, 10, "jane@x.com"), EntitySpan("order_id", 15, 19, "1002")],
+        ),
+        (
+            "sent by [colisimo](carrier:Colissimo)",
+            "sent by colisimo",
+            [EntitySpan("carrier", 8, 16, "Colissimo")],
+        ),
         ('[NY]{"entity": "city", "value": "New York"}', "NY", [EntitySpan("city", 0, 2, "New York")]),
         ("no annotation [here] at all", "no annotation [here] at all", []),
     ],
@@ -39,7 +46,13 @@ def test_parse_annotated_strips_markup_and_keeps_spans(annotated, plain, spans):
 
 @pytest.mark.parametrize(
     "broken",
-    ["merci [1001(order_id)", "it is [1001](Order-Id)", "see [](order_id)", "it is [ 1001 ](order_id)", 'x [a]{"entity": }'],
+    [
+        "merci [1001(order_id)",
+        "it is [1001](Order-Id)",
+        "see [](order_id)",
+        "it is [ 1001 ](order_id)",
+        'x [a]{"entity": }',
+    ],
 )
 def test_parse_annotated_rejects_broken_annotations(broken):
     with pytest.raises(InvalidTrainingData):
@@ -86,7 +99,10 @@ def test_load_yaml_reads_intents_synonyms_regexes_lookups_with_lines(tmp_path):
 
 
 def test_load_csv_with_extra_columns_and_annotations(tmp_path):
-    write(tmp_path / "en" / "extra.csv", "id,text,intent,notes\n1,where is [1001](order_id),order_status,x\n2,hi,greet,\n")
+    write(
+        tmp_path / "en" / "extra.csv",
+        "id,text,intent,notes\n1,where is [1001](order_id),order_status,x\n2,hi,greet,\n",
+    )
     data = load_training_data([tmp_path / "en" / "extra.csv"])
     assert [(e.text, e.intent, e.line, e.language) for e in data.examples] == [
         ("where is 1001", "order_status", 2, "en"),

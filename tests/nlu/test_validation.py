@@ -46,14 +46,20 @@ def test_validate_flags_single_example_intent(tmp_path):
 
 
 def test_validate_flags_same_example_under_two_intents_after_normalising(tmp_path):
-    write(tmp_path / "en" / "nlu.yml", GOOD + "- intent: thanks\n  examples: |\n    - Hello   There\n    - thanks\n")
+    write(
+        tmp_path / "en" / "nlu.yml",
+        GOOD + "- intent: thanks\n  examples: |\n    - Hello   There\n    - thanks\n",
+    )
     found = messages(tmp_path)
-    assert ("/en/nlu.yml:12", "error") == found[0][:2]
+    assert found[0][:2] == ("/en/nlu.yml:12", "error")
     assert "greet" in found[0][2] and "/en/nlu.yml:4" in found[0][2]
 
 
 def test_validate_flags_near_duplicates_across_intents(tmp_path):
-    write(tmp_path / "en" / "nlu.yml", GOOD + "- intent: thanks\n  examples: |\n    - where is my orders\n    - thanks a lot\n")
+    write(
+        tmp_path / "en" / "nlu.yml",
+        GOOD + "- intent: thanks\n  examples: |\n    - where is my orders\n    - thanks a lot\n",
+    )
     found = messages(tmp_path)
     assert any(loc == "/en/nlu.yml:12" and "nearly the same" in msg for loc, _, msg in found)
 
@@ -61,7 +67,10 @@ def test_validate_flags_near_duplicates_across_intents(tmp_path):
 def test_validate_reports_every_broken_file_and_keeps_going(tmp_path):
     write(tmp_path / "en" / "a.yml", "nlu:\n- intent: a\n  examples: [\n")
     write(tmp_path / "en" / "b.yml", GOOD + "- regex: order_id\n  examples: |\n    - ([a-\n")
-    write(tmp_path / "en" / "c.yml", "nlu:\n- intent: x\n  examples: |\n    - ok [1001(order_id)\n    - ok fine then\n")
+    write(
+        tmp_path / "en" / "c.yml",
+        "nlu:\n- intent: x\n  examples: |\n    - ok [1001(order_id)\n    - ok fine then\n",
+    )
     found = messages(tmp_path)
     locations = [loc for loc, severity, _ in found if severity == "error"]
     assert "/en/a.yml:4" in locations
@@ -71,7 +80,10 @@ def test_validate_reports_every_broken_file_and_keeps_going(tmp_path):
 
 def test_validate_warns_on_class_imbalance(tmp_path):
     many = "\n".join(f"    - where is my order number {w}" for w in "abcdefghijklmnopqrstuvwxyz")
-    write(tmp_path / "en" / "nlu.yml", f"nlu:\n- intent: order_status\n  examples: |\n{many}\n- intent: greet\n  examples: |\n    - hi\n    - hey\n")
+    write(
+        tmp_path / "en" / "nlu.yml",
+        f"nlu:\n- intent: order_status\n  examples: |\n{many}\n- intent: greet\n  examples: |\n    - hi\n    - hey\n",
+    )
     found = messages(tmp_path)
     assert any(sev == "warning" and "imbalance" in msg for _, sev, msg in found)
     assert all(sev == "warning" for _, sev, _ in found if "imbalance" in _)

@@ -1,0 +1,1 @@
+"""wismo benchmarks (see bench/README.md)."""

@@ -1,0 +1,168 @@
+"""wismo's NLU benchmark: public data sets, side by side with a plain scikit-learn baseline.
+
+Usage::
+
+    .venv/bin/python bench/nlu_bench.py [--quick] [--only clinc,banking,bitext,default,latency]
+
+Reads ``<repo>/../shared/data`` (or ``$WISMO_SHARED_DIR``), prints progress and a markdown table, and, for a
+full run, writes ``bench/results/nlu.md`` and ``bench/results/nlu.html`` (a run with ``--only`` or ``--quick`` prints only).
+See ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import datasets as ds
+from bench import runtime, sections
+from bench.sections import Row
+from nlu import html_report as h
+from nlu.config import NLUConfig, load_config_file
+
+SECTIONS = ("clinc", "banking", "bitext", "default", "latency")
+RESULTS = ds.REPO / "bench" / "results"
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """A cell of the table.
+
+    >>> fmt(0.93271, "%"), fmt(1.23456, "ms"), fmt(None, "s")
+    ('93.27%', '1.235 ms', '-')
+    """
+    if value is None:
+        return "-"
+    if unit == "%":
+        return f"{value:.2%}"
+    return f"{value:.3f} {unit}" if unit == "ms" else f"{value:.1f} {unit}"
+
+
+def target_text(row: Row) -> str:
+    if row.target is None:
+        return ""
+    return f"{'>=' if row.higher else '<='} {fmt(row.target, row.unit)}"
+
+
+def markdown_table(rows: list[Row]) -> str:
+    lines = ["| benchmark | metric | wismo | baseline | target | met |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        met = {True: "yes", False: "**no**", None: ""}[r.met]
+        lines.append(
+            f"| {r.section} | {r.metric} | {fmt(r.wismo, r.unit)} | {fmt(r.baseline, r.unit)} | "
+            f"{target_text(r)} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return (
+        f"{platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load average {load[0]:.2f} at the end (the CPUs are shared)"
+    )
+
+
+def write_results(rows: list[Row], notes: list[str], header: str) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    body = [header, "", markdown_table(rows), "", "## Notes", ""] + [f"- {n}" for n in notes]
+    (RESULTS / "nlu.md").write_text("\n".join(body) + "\n", encoding="utf-8")
+    accuracy = [r for r in rows if r.unit == "%" and r.baseline is not None]
+    latency = [r for r in rows if r.unit == "ms"]
+    html = [
+        f"<p>{h.esc(header)}</p>",
+        h.section(
+            "Results",
+            h.table(
+                ["benchmark", "metric", "wismo", "baseline", "target", "met"],
+                [
+                    [
+                        r.section,
+                        r.metric,
+                        fmt(r.wismo, r.unit),
+                        fmt(r.baseline, r.unit),
+                        target_text(r),
+                        {True: "yes", False: "no", None: ""}[r.met],
+                    ]
+                    for r in rows
+                ],
+            ),
+        ),
+        h.section(
+            "Accuracy, wismo vs baseline (%)",
+            h.bar_chart(
+                [
+                    (f"{r.section[:18]} {who}", 100 * v)
+                    for r in accuracy
+                    for who, v in (("wismo", r.wismo), ("baseline", r.baseline or 0.0))
+                ],
+                value_format="{:.2f}",
+            ),
+        ),
+        h.section(
+            "Parse latency (ms, one message)",
+            h.bar_chart(
+                [
+                    (f"{r.metric[-3:]} {who}", v)
+                    for r in latency
+                    for who, v in (("wismo", r.wismo), ("baseline", r.baseline or 0.0))
+                ],
+                value_format="{:.3f}",
+            ),
+        ),
+        h.section("Notes", "<ul>" + "".join(f"<li>{h.esc(n)}</li>" for n in notes) + "</ul>"),
+    ]
+    (RESULTS / "nlu.html").write_text(h.page("wismo NLU benchmark", html), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="30%% of the training sets, fewer folds and messages"
+    )
+    parser.add_argument(
+        "--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}"
+    )
+    parser.add_argument("--no-write", action="store_true", help="print the table only")
+    args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(chosen) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown section(s) {sorted(unknown)}; choose from {','.join(SECTIONS)}")
+    data = ds.shared_data_dir()
+    config = NLUConfig.from_dict(load_config_file(ds.REPO / "wismo.yml").get("nlu"))
+    rows: list[Row] = []
+    notes = [
+        f"Bitext -> wismo intent mapping for the default model: {ds.BITEXT_TO_WISMO}; others -> out_of_scope."
+    ]
+    started = time.perf_counter()
+    for name, run in (("clinc", sections.clinc), ("banking", sections.banking), ("bitext", sections.bitext)):
+        if name in chosen:
+            rows += run(data, config, args.quick, notes)
+    if "default" in chosen or "latency" in chosen:
+        bundle = runtime.train_default(config)
+        if "default" in chosen:
+            baseline = runtime.baseline_default(bundle[1])
+            rows += sections.default_model(bundle[0], baseline, data, config, notes)
+        if "latency" in chosen:
+            rows += runtime.runtime(data, config, args.quick, bundle, notes)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    header = (
+        f"# wismo NLU benchmark{' (quick)' if args.quick else ''}\n\n{stamp}; {machine()}; "
+        f"total {time.perf_counter() - started:.0f} s."
+    )
+    print("\n" + header + "\n\n" + markdown_table(rows) + "\n\n" + "\n".join(f"- {n}" for n in notes))
+    if not args.quick and not args.no_write and set(chosen) == set(SECTIONS):
+        write_results(rows, notes, header)
+        print(f"\nwrote {RESULTS / 'nlu.md'} and {RESULTS / 'nlu.html'}")
+    return 0 if all(r.met is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
