@@ -71,5 +71,3 @@ def channel_blueprints(settings: ChannelSettings | Any) -> list[Blueprint]:
     """
     outbox = Outbox()
     return [channel_blueprint(channel, outbox) for channel in build_channels(channel_settings(settings))]
-
-
