@@ -16,6 +16,7 @@ DEFAULT_ORDER_ID_PATTERNS: tuple[str, ...] = (
     r"\b\d{3}-\d{7}-\d{7}\b",  # Amazon-style 112-1234567-1234567
     r"\b[A-Z]{2,5}-?\d{3,12}\b",  # ORD-12345, ORD12345, CMD-0042
     r"#\d{3,20}\b",  # #1001
+    r"(?:order|purchase|commande)\d{3,20}\b",  # glued to its noun: order113542617735902
     r"\b\d{3,20}\b",  # 1001, 00123842, 113542617735902: accepted only with context
 )
 

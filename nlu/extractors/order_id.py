@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from rapidfuzz.distance import Indel
+
 from nlu.extractors.base import DIGIT, ascii_digits, make_entity, strip_token, words_after, words_before
 from nlu.extractors.config import DEFAULT_ORDER_CONTEXT_WORDS, DEFAULT_ORDER_ID_PATTERNS
 from nlu.types import Entity
@@ -71,6 +73,26 @@ _CORRECTION_GAP = re.compile(
 _LIST_GAP = re.compile(
     r"\s*(?:,|&|\+|/|and|et|or|ou|avec|with|puis|then)?\s*(?:the|la|le|#|n°)?\s*", re.IGNORECASE
 )
+# Nouns that announce an order number even when misspelt ("oredr", "purhase") or glued ("theorder", "order7322").
+_ORDER_NOUNS = ("order", "purchase", "commande")
+_GLUE_PREFIXES = frozenset(
+    {"", "the", "is", "of", "my", "a", "an", "for", "la", "ma", "de", "ta", "mon", "votre"}
+)
+_NUMBER_MARKERS = frozenset(
+    {"n°", "nº", "n", "no", "no.", "#", "numéro", "numero", "num", "number", "nr", "ref"}
+)
+_LOOKALIKE_WORDS = frozenset(
+    {"older", "odder", "ordre", "orner", "reorder", "purchaser"}
+)  # real words near a noun
+_GLUED_NUMBER = re.compile(r"(?:order|purchase|commande)(?=\d)", re.IGNORECASE)
+# A number right after one of these is an invoice, account or other reference, not an order number.
+_NOT_ORDER_WORDS = frozenset(
+    {
+        "bill", "bills", "invoice", "invoices", "receipt", "facture", "factures", "reçu", "recu", "ticket",
+        "case", "account", "compte", "customer", "client", "membership", "card", "carte", "iban", "coupon",
+        "voucher", "promo", "gift", "phone", "tel", "tél", "téléphone", "telephone", "siret", "tva", "vat",
+    }
+)  # fmt: skip
 _WORD_CHARS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -118,8 +140,15 @@ class RegexOrderIdExtractor:
         whole = self._is_whole_message(text, candidates)
         entities: list[Entity] = []
         for start, end in candidates:
+            glued = _GLUED_NUMBER.match(text, start, end)
+            if glued:  # "order7322..." : the noun is context, not part of the number
+                start = glued.end()
             raw = text[start:end]
-            if not _SELF_NAMING.search(raw):
+            if self._announced_as_other(text, start):
+                continue
+            if glued:
+                pass
+            elif not _SELF_NAMING.search(raw):
                 if _inside_trap(text, start, end):
                     continue
                 year = bool(_YEAR.fullmatch(raw))
@@ -161,10 +190,20 @@ class RegexOrderIdExtractor:
         return False
 
     def _is_context(self, token: str) -> bool:
-        """Whether a token announces an order number, also when glued to a marker (``n°commande``)."""
-        return any(
-            part in self._context for part in (token, strip_token(token), *map(strip_token, token.split("°")))
-        )
+        """Whether a token announces an order number, also glued to a marker (``n°commande``) or misspelt."""
+        parts = (token, strip_token(token), *map(strip_token, token.split("°")))
+        return any(part in self._context for part in parts) or _is_order_noun(strip_token(token))
+
+    @staticmethod
+    def _announced_as_other(text: str, start: int) -> bool:
+        """Whether the nearest word before the number makes it an invoice, account or card number."""
+        for token in reversed(words_before(text, start, limit=3)):
+            word = strip_token(token)
+            if word in _NOT_ORDER_WORDS:
+                return True
+            if word not in _FILLERS and word not in _NUMBER_MARKERS:
+                return False
+        return False
 
     @staticmethod
     def _is_whole_message(text: str, candidates: list[tuple[int, int]]) -> bool:
@@ -184,3 +223,21 @@ class RegexOrderIdExtractor:
             return False
         words = _WORD_CHARS.findall(rest)
         return len(words) <= 7 and all(w in _WHOLE_MESSAGE_WORDS for w in words)
+
+
+def _is_order_noun(word: str) -> bool:
+    """A misspelt or glued order noun: one or two edits away, or after a short glued word.
+
+    >>> words = ("oredr", "purhase", "theorder", "cancelingpurchase", "older", "border", "reorder", "red")
+    >>> [_is_order_noun(w) for w in words]
+    [True, True, True, True, False, False, False, False]
+    """
+    if len(word) < 4 or not word.isalpha() or word in _LOOKALIKE_WORDS:
+        return False
+    for noun in _ORDER_NOUNS:
+        prefix = word[: -len(noun)]
+        if word.endswith(noun) and (prefix in _GLUE_PREFIXES or len(prefix) >= 5):
+            return True
+        if abs(len(word) - len(noun)) <= 2 and Indel.distance(word, noun) <= 2 and word[0] in (noun[0], "r"):
+            return True
+    return False

@@ -17,6 +17,12 @@ def _values(text: str, language: str = "en") -> list[str]:
     ("text", "language", "expected"),
     [
         ("Where is my order #1001?", "en", ["1001"]),
+        # misspelt or glued order nouns (typing in a hurry)
+        ("cancel purhase 370795561790", "en", ["370795561790"]),
+        ("I try to locate oder 113542617735902", "en", ["113542617735902"]),
+        ("need to see the ETA of theorder 113542617735902", "en", ["113542617735902"]),
+        ("want help seeing order113542617735902 current status", "en", ["113542617735902"]),
+        ("ma comande 4521 n'arrive pas", "fr", ["4521"]),
         # corrections: the right number first, the wrong one after (regression, dialogue flow step 8)
         ("sorry, it is 1002 not 1001", "en", ["1002", "1001"]),
         ("1002 not 1001", "en", ["1002", "1001"]),
@@ -68,6 +74,10 @@ def test_order_id_finds_order_numbers(text: str, language: str, expected: list[s
     [
         ("it cost 99.90", "en"),
         ("I paid 1500 not 1200 euros", "en"),
+        ("I can't see my bill #00108", "en"),
+        ("je ne trouve pas la facture n° 37777", "fr"),
+        ("my customer number is 44556677", "en"),
+        ("I would like to reorder 5 of them", "en"),
         ("somewhere between 1002 and 1001", "en"),
         ("I paid $1200 for it", "en"),
         ("order total 45 €", "en"),
