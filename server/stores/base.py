@@ -7,15 +7,17 @@ last write; expired conversations read as empty.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from dialogue.errors import InvalidEvent
 from dialogue.events import Event, event_from_dict
-from server.errors import StoreError
+from server.errors import LockTimeout, StoreError
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,17 @@ class TurnRecord:
             return cls(str(data["message_id"]), int(data["start"]), int(data["end"]), dict(data["result"]))
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreError(f"corrupt turn record: {exc}") from exc
+
+
+async def acquire_with_backoff(try_lock: Callable[[], Awaitable[bool]], timeout: float) -> None:
+    """Call ``try_lock`` until it succeeds, backing off from 2 ms to 50 ms; :class:`LockTimeout` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    delay = 0.002
+    while not await try_lock():
+        if time.monotonic() > deadline:
+            raise LockTimeout(f"conversation lock not acquired within {timeout}s")
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.05)
 
 
 def dump_event(event: Event) -> str:

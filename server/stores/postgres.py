@@ -6,16 +6,14 @@ lock is a session advisory lock on a connection held for the turn, so it vanishe
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from dialogue.events import Event
-from server.errors import LockTimeout, StoreError
-from server.stores.base import TurnRecord, dump_event, load_event
+from server.errors import StoreError
+from server.stores.base import TurnRecord, acquire_with_backoff, dump_event, load_event
 
 logger = logging.getLogger(__name__)
 
@@ -176,13 +174,7 @@ class PostgresStore:
         except self._acquire_errors as exc:
             raise StoreError(f"postgres: no connection for the lock ({type(exc).__name__})") from exc
         try:
-            deadline = time.monotonic() + self.lock_timeout
-            delay = 0.002
-            while not await self._try_lock(conn, conversation_id):
-                if time.monotonic() > deadline:
-                    raise LockTimeout(f"conversation lock not acquired within {self.lock_timeout}s")
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 0.05)
+            await acquire_with_backoff(lambda: self._try_lock(conn, conversation_id), self.lock_timeout)
             try:
                 yield
             finally:

@@ -7,17 +7,15 @@ last write; the lock is ``SET NX PX`` with a random token, released only by its 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from dialogue.events import Event
-from server.errors import LockTimeout, StoreError
-from server.stores.base import TurnRecord, dump_event, load_event
+from server.errors import StoreError
+from server.stores.base import TurnRecord, acquire_with_backoff, dump_event, load_event
 
 logger = logging.getLogger(__name__)
 
@@ -134,13 +132,7 @@ class RedisStore:
     @asynccontextmanager
     async def lock(self, conversation_id: str) -> AsyncIterator[None]:
         key, token = self._key(conversation_id, "lock"), uuid.uuid4().hex
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.002
-        while not await self._try_lock(key, token):
-            if time.monotonic() > deadline:
-                raise LockTimeout(f"conversation lock not acquired within {self.lock_timeout}s")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
+        await acquire_with_backoff(lambda: self._try_lock(key, token), self.lock_timeout)
         try:
             yield
         finally:

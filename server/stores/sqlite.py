@@ -6,7 +6,6 @@ Calls are short local transactions, so they run on the event loop. The cross-pro
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
 import time
@@ -16,8 +15,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from dialogue.events import Event
-from server.errors import LockTimeout, StoreError
-from server.stores.base import TurnRecord, dump_event, load_event
+from server.errors import StoreError
+from server.stores.base import TurnRecord, acquire_with_backoff, dump_event, load_event
 
 logger = logging.getLogger(__name__)
 
@@ -185,13 +184,11 @@ class SQLiteStore:
     @asynccontextmanager
     async def lock(self, conversation_id: str) -> AsyncIterator[None]:
         token = uuid.uuid4().hex
-        deadline = time.monotonic() + self.lock_timeout
-        delay = 0.002
-        while not self._try_lock(conversation_id, token):
-            if time.monotonic() > deadline:
-                raise LockTimeout(f"conversation lock not acquired within {self.lock_timeout}s")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
+
+        async def try_lock() -> bool:
+            return self._try_lock(conversation_id, token)
+
+        await acquire_with_backoff(try_lock, self.lock_timeout)
         try:
             yield
         finally:
