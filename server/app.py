@@ -21,6 +21,7 @@ from sanic.response import file, json
 from server.api import conversations, operations, rasa
 from server.channels import channel_blueprints
 from server.console import console_blueprint
+from server.cors import add_cors
 from server.errors import HTTPError, StoreError, TooManyRequests
 from server.metrics import Metrics
 from server.security import RateLimiter, require_token
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None, *, name: str = "wismo") -> Sani
         "release": release_schema(),
     }
     _add_guards(app, settings)
+    add_cors(app, settings.server.cors_origins)
     for blueprint in (conversations, rasa, operations, *channel_blueprints(settings)):
         app.blueprint(blueprint)
     if settings.server.console:

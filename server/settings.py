@@ -101,6 +101,7 @@ class ServerSettings:
     graceful_timeout: float = 15.0
     console: bool = True
     access_log: bool = False
+    cors_origins: tuple[str, ...] = ()
     rate_limits: RateLimits = field(default_factory=RateLimits)
     state: StateSettings = field(default_factory=StateSettings)
     webhook: WebhookSettings = field(default_factory=WebhookSettings)
