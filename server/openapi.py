@@ -143,6 +143,15 @@ def build_openapi(settings: Settings) -> dict[str, Any]:
                 "responses": {"200": _json(_PARSE, "the parse"), **body_errors},
             }
         },
+        "/api/v1/demo/orders": {
+            "get": {
+                "summary": "The embedded demo shop's orders, for the web console (404 with another connector)",
+                "responses": {
+                    "200": _json({"type": "object", "properties": {"connector": {"type": "string"}, "orders": {"type": "array", "items": {"type": "object"}}}}, "orders"),
+                    "404": _json(_ERROR, "not the demo shop"),
+                },
+            }
+        },
         "/health": {"get": {"summary": "Liveness", "security": [], "responses": {"200": _json({"type": "object"}, "alive")}}},
         "/ready": {
             "get": {
