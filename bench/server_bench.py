@@ -119,7 +119,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--no-write", action="store_true", help="print only; do not write bench/results/")
     args = parser.parse_args()
+    args.model = str(Path(args.model).resolve())  # the servers run in a temporary folder
     work = Path(tempfile.mkdtemp(prefix="wismo-bench-"))
     config = work / "wismo.yml"
     config.write_text(
@@ -131,7 +133,8 @@ def main() -> int:
     rows: dict[str, list[float]] = {
         k: [] for k in ("echo_rps", "wismo_rps", "ratio", "p99_ms", "rss_mb", "ready_s")
     }
-    for _ in range(args.rounds):
+    for round_no in range(args.rounds):
+        print(f"[server] round {round_no + 1}/{args.rounds}: echo, then wismo", file=sys.stderr, flush=True)
         echo_port, wismo_port = free_port(), free_port()
         echo, _ = spawn([sys.executable, "-c", ECHO, str(echo_port)], echo_port, work)
         wismo, ready = spawn([sys.executable, "-m", "server.cli.serve_command", "--port", str(wismo_port),
@@ -157,7 +160,47 @@ def main() -> int:
     targets = {"ratio": medians["ratio"] >= 0.40, "p99_ms": medians["p99_ms"] <= 25,
                "rss_mb": medians["rss_mb"] <= 300, "ready_s": medians["ready_s"] <= 3}  # fmt: skip
     print(json.dumps({"medians": medians, "targets_met": targets, "rounds": args.rounds}, indent=2))
+    if not args.no_write:
+        write_results(medians, targets, args.rounds)
     return 0
+
+
+def write_results(medians: dict[str, float], targets: dict[str, bool], rounds: int) -> None:
+    """``bench/results/server.md`` (the table) and ``server.html`` (the same with charts)."""
+    from nlu import html_report as h
+
+    stamp = f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average {os.getloadavg()[0]:.2f}; medians of {rounds} rounds"
+    rows = [
+        ("echo endpoint throughput (req/s)", medians["echo_rps"], "reference", ""),
+        ("wismo messages throughput (req/s)", medians["wismo_rps"], "", ""),
+        ("wismo / echo", medians["ratio"], ">= 0.40", targets["ratio"]),
+        ("p99 latency at 50% load (ms)", medians["p99_ms"], "<= 25", targets["p99_ms"]),
+        ("server RSS (MB)", medians["rss_mb"], "<= 300", targets["rss_mb"]),
+        ("spawn to /ready (s)", medians["ready_s"], "<= 3", targets["ready_s"]),
+    ]
+    out = REPO / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# wismo server benchmark",
+        "",
+        stamp,
+        "",
+        "| measure | median | target | met |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {m} | {v} | {t} | {'' if ok == '' else ('yes' if ok else '**no**')} |" for m, v, t, ok in rows
+    ]
+    (out / "server.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    body = [
+        h.cards([("wismo / echo", f"{medians['ratio']:.2f}"), ("p99 ms", f"{medians['p99_ms']:.1f}"),
+                 ("RSS MB", f"{medians['rss_mb']:.0f}"), ("ready s", f"{medians['ready_s']:.2f}")]),
+        h.section("Throughput (req/s), same run", h.bar_chart([("echo", medians["echo_rps"]), ("wismo", medians["wismo_rps"])])),
+        h.section("Measures", h.table(["measure", "median", "target", "met"], [[m, v, t, str(ok)] for m, v, t, ok in rows])),
+        f"<p>{h.esc(stamp)}</p>",
+    ]  # fmt: skip
+    (out / "server.html").write_text(h.page("wismo server benchmark", body), encoding="utf-8")
+    print(f"wrote {out / 'server.md'} and {out / 'server.html'}", file=sys.stderr)
 
 
 if __name__ == "__main__":
