@@ -1,4 +1,4 @@
-"""Real ``wismo serve`` processes: two on one Redis behave as one bot; SIGTERM lets in-flight messages finish."""
+"""Real ``wismo serve`` processes: two on one Redis or PostgreSQL behave as one bot; SIGTERM lets in-flight messages finish."""
 
 from __future__ import annotations
 
@@ -28,9 +28,14 @@ def _config(tmp_path, backend: str) -> str:
     return str(path)
 
 
-def test_two_serve_processes_on_redis_act_as_one_bot(tmp_path, default_model_dir, redis_url):
-    config = _config(tmp_path, "redis")
-    env = {"WISMO_REDIS_URL": redis_url}
+@pytest.mark.parametrize(
+    ("backend", "variable"), [("redis", "WISMO_REDIS_URL"), ("postgres", "WISMO_DATABASE_URL")]
+)
+def test_two_serve_processes_on_a_shared_store_act_as_one_bot(
+    request, tmp_path, default_model_dir, backend, variable
+):
+    config = _config(tmp_path, backend)
+    env = {variable: request.getfixturevalue(f"{backend}_url")}
     servers = [
         ServeProcess(
             ["--config", config, "--model", str(default_model_dir)], env, tmp_path, tmp_path / f"s{i}.log"
