@@ -16,13 +16,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
-from sklearn.model_selection import StratifiedShuffleSplit
-from sklearn.naive_bayes import MultinomialNB
-from sklearn.svm import LinearSVC
+
+if TYPE_CHECKING:
+    from sklearn.svm import LinearSVC
+
+# Training-only modules (scipy.optimize, sklearn.svm, model_selection, naive_bayes) are imported inside the
+# functions that fit: a process that only parses starts about half a second faster without them.
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +63,8 @@ def fit_temperature(scores: np.ndarray, labels: np.ndarray) -> float:
         probs = softmax(scores, float(np.exp(log_t)))
         return float(-np.mean(np.log(probs[np.arange(len(labels)), labels] + 1e-12)))
 
+    from scipy.optimize import minimize_scalar
+
     result = minimize_scalar(nll, bounds=(-6.0, 3.0), method="bounded")
     return float(np.exp(result.x))
 
@@ -71,6 +76,8 @@ class IntentClassifier:
         self.params = params or ClassifierParams()
 
     def _svm(self) -> LinearSVC:
+        from sklearn.svm import LinearSVC
+
         p = self.params
         return LinearSVC(
             C=p.C,
@@ -101,6 +108,8 @@ class IntentClassifier:
         if len(self.classes_) < 2 or counts.min() < 2 or p.calibration_split <= 0:
             return None
         n_test = max(round(len(encoded) * p.calibration_split), len(self.classes_))
+        from sklearn.model_selection import StratifiedShuffleSplit
+
         splitter = StratifiedShuffleSplit(n_splits=1, test_size=n_test, random_state=p.random_state)
         train, test = next(splitter.split(np.zeros(len(encoded)), encoded))
         return train, test
@@ -116,6 +125,8 @@ class IntentClassifier:
         weights[:, seen] = coef.T
         bias[seen] = intercept
         if self.params.nb_weight > 0:
+            from sklearn.naive_bayes import MultinomialNB
+
             nb = MultinomialNB(alpha=self.params.nb_alpha).fit(X, encoded)
             weights[:, seen] += self.params.nb_weight * nb.feature_log_prob_.T
             bias[seen] += self.params.nb_weight * nb.class_log_prior_

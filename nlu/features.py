@@ -1,6 +1,7 @@
 """Turning text into the sparse vectors the classifiers read: word and character n-gram TF-IDF.
 
-Training uses scikit-learn's vectorisers on batches; parsing one message uses :meth:`TextFeaturizer.char_one`,
+Training uses scikit-learn's vectorisers to learn the vocabularies and IDF weights; a saved model keeps only
+those (no scikit-learn object), so a process that only parses never imports scikit-learn. Parsing one message uses :meth:`TextFeaturizer.char_one`,
 :meth:`TextFeaturizer.word_one` and :meth:`TextFeaturizer.join`, a dictionary-lookup path over the very same
 vocabularies and IDF weights that skips building a sparse matrix. The two give the same numbers
 (``tests/nlu/test_features.py`` holds them together). The choice of n-gram ranges is explained, with numbers, in
@@ -10,15 +11,21 @@ vocabularies and IDF weights that skips building a sparse matrix. The two give t
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlu.text import normalise, word_tokens
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+_WHITE_SPACES = re.compile(r"\s\s+")
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,23 @@ def word_ngrams(tokens: Sequence[str], low: int, high: int) -> list[str]:
     grams: list[str] = []
     for n in range(low, high + 1):
         grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries, as scikit-learn's ``char_wb`` analyzer makes them.
+
+    >>> char_wb_ngrams("où est", 2, 3)
+    [' o', 'où', 'ù ', ' où', 'où ', ' e', 'es', 'st', 't ', ' es', 'est', 'st ']
+    """
+    grams: list[str] = []
+    for word in _WHITE_SPACES.sub(" ", text).split():
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            if len(padded) <= n:
+                grams.append(padded)  # a word no longer than n counts once, whole
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
 
 
@@ -73,15 +97,17 @@ class TextFeaturizer:
 
     def fit_transform(self, texts: Sequence[str], languages: Sequence[str | None]) -> sp.csr_matrix:
         """Fit the vocabularies and return the training matrix (tokenising each text once)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer  # training only
+
         p = self.params
-        self.word_ = TfidfVectorizer(
+        self.word_: TfidfVectorizer | None = TfidfVectorizer(
             analyzer=_WordAnalyzer(*p.word_ngrams),
             sublinear_tf=True,
             min_df=p.word_min_df,
             max_features=p.max_features,
             dtype=np.float32,
         )
-        self.char_ = TfidfVectorizer(
+        self.char_: TfidfVectorizer | None = TfidfVectorizer(
             analyzer="char_wb",
             preprocessor=normalise,
             ngram_range=p.char_ngrams,
@@ -96,31 +122,35 @@ class TextFeaturizer:
         return self._stack(words, chars * p.char_weight)
 
     def _index(self) -> None:
+        assert self.word_ is not None and self.char_ is not None
         self.word_vocab_: dict[str, int] = dict(self.word_.vocabulary_)
         self.char_vocab_: dict[str, int] = dict(self.char_.vocabulary_)
         self.word_idf_ = self.word_.idf_.astype(np.float32)
         self.char_idf_ = self.char_.idf_.astype(np.float32)
         self.n_word_ = len(self.word_vocab_)
-        self.char_analyzer_ = self.char_.build_analyzer()
 
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
-        state.pop("char_analyzer_", None)  # a closure; rebuilt on load
+        state["word_"] = state["char_"] = None  # vocabularies and IDF weights are all a model needs
         return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self.char_analyzer_ = self.char_.build_analyzer()
 
     @property
     def n_features(self) -> int:
         return self.n_word_ + len(self.char_vocab_)
 
     def char_block(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self.char_.transform(texts) * self.params.char_weight
+        if self.char_ is not None:
+            return self.char_.transform(texts) * self.params.char_weight
+        return _rows([self.char_one(t) for t in texts], len(self.char_vocab_))
 
     def transform(self, texts: Sequence[str], languages: Sequence[str | None]) -> sp.csr_matrix:
         """Feature matrix of many texts (training and batch evaluation)."""
+        if self.word_ is None:  # a loaded model: the one-message path, row by row
+            rows = [
+                self.join(self.word_one(t, lang or "en"), self.char_one(t))
+                for t, lang in zip(texts, languages, strict=True)
+            ]
+            return _rows(rows, self.n_features)
         words = self.word_.transform([tag(t, lang) for t, lang in zip(texts, languages, strict=True)])
         return self._stack(words, self.char_block(texts))
 
@@ -129,9 +159,8 @@ class TextFeaturizer:
 
     def char_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Indices inside the char block, and values, of one text (the language identifier reads these)."""
-        return self._block(
-            self.char_analyzer_(text), self.char_vocab_, self.char_idf_, self.params.char_weight
-        )
+        grams = char_wb_ngrams(normalise(text), *self.params.char_ngrams)
+        return self._block(grams, self.char_vocab_, self.char_idf_, self.params.char_weight)
 
     def word_one(self, text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
         """Indices and values of the word block of one text."""
@@ -156,3 +185,12 @@ class TextFeaturizer:
         values = tf * idf[index]
         values *= weight / float(np.sqrt(np.dot(values, values)))
         return index, values
+
+
+def _rows(rows: Sequence[tuple[np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix:
+    """A CSR matrix from per-row (indices, values) pairs."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(index) for index, _ in rows])
+    indices = np.concatenate([index for index, _ in rows]) if rows else np.empty(0, dtype=np.int64)
+    data = np.concatenate([values for _, values in rows]) if rows else np.empty(0, dtype=np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), width), dtype=np.float32)

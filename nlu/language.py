@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.linear_model import LogisticRegression
 
 
 class LanguageIdentifier:
@@ -27,6 +26,8 @@ class LanguageIdentifier:
         if len(self.classes_) < 2:
             self.weights_ = None
             return self
+        from sklearn.linear_model import LogisticRegression  # training only
+
         model = LogisticRegression(C=self.C, random_state=self.random_state, max_iter=2000)
         model.fit(X_char[known], labels)
         self.classes_ = model.classes_

@@ -8,6 +8,7 @@ untrained model.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import logging
 import platform
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import joblib
-import sklearn
 
 from nlu.config import NLUConfig
 from nlu.engine import NLUEngine
@@ -27,7 +27,9 @@ from nlu.types import TrainingData
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: no scikit-learn objects in the featuriser
+# Read from the package metadata: importing scikit-learn costs a second that a parse-only process can skip.
+SKLEARN_VERSION = importlib.metadata.version("scikit-learn")
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
 DEFAULT_MODEL_DIR = Path("models/default")
@@ -58,7 +60,7 @@ def library_versions() -> dict[str, str]:
 
     return {
         "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
+        "scikit-learn": SKLEARN_VERSION,
         "spacy": spacy.__version__,
         "numpy": numpy.__version__,
         "joblib": joblib.__version__,
@@ -135,10 +137,10 @@ def load_model(model_dir: str | Path) -> NLUEngine:
             f"{directory} has model format {version}, this wismo reads format {FORMAT_VERSION}; retrain with `wismo train`"
         )
     trained_with = metadata.get("libraries", {}).get("scikit-learn", "?")
-    if _minor(trained_with) != _minor(sklearn.__version__):
+    if _minor(trained_with) != _minor(SKLEARN_VERSION):
         raise IncompatibleModel(
             f"{directory} was trained with scikit-learn {trained_with}, this environment has "
-            f"{sklearn.__version__}; retrain with `wismo train`"
+            f"{SKLEARN_VERSION}; retrain with `wismo train`"
         )
     try:
         parts = joblib.load(directory / MODEL_FILE)

@@ -1,11 +1,14 @@
 """The default store: one SQLite file in WAL mode, safe for several worker processes on one host.
 
-Calls are short local transactions, so they run on the event loop. The cross-process lock is a lease row
+Calls are short local transactions and run on the event loop; the connection never waits for SQLite's busy
+lock (``timeout=0``): when another worker is writing, the call is retried after an ``asyncio.sleep`` with
+back-off, so a busy database never blocks the loop. The cross-process lock is a lease row
 (``locks`` table) that expires after ``lock_ttl`` seconds, so a crashed worker never blocks a conversation.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
@@ -13,12 +16,14 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from dialogue.events import Event
 from server.errors import StoreError
 from server.stores.base import TurnRecord, acquire_with_backoff, dump_event, load_event
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, expires_at REAL NOT NULL) WITHOUT ROWID;
@@ -63,6 +68,21 @@ class SQLiteStore:
         self._conn: sqlite3.Connection | None = None
         self._writes = 0
 
+    async def _run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run one short database call; while another process holds the write lock, wait without blocking."""
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.001
+        while True:
+            try:
+                return function(*args)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"sqlite: {exc}") from exc
+            except sqlite3.Error as exc:
+                raise StoreError(f"sqlite: {exc}") from exc
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+
     @property
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -70,16 +90,23 @@ class SQLiteStore:
         return self._conn
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            await self._run(self._open)
+        except StoreError as exc:
+            raise StoreError(f"cannot open state database {self.path}: {exc}") from exc
+        await self._run(self.purge_expired)
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0)
+        try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(SCHEMA)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open state database {self.path}: {exc}") from exc
+        except sqlite3.Error:
+            conn.close()
+            raise
         self._conn = conn
-        self.purge_expired()
 
     async def close(self) -> None:
         if self._conn is not None:
@@ -88,8 +115,8 @@ class SQLiteStore:
 
     async def ping(self) -> bool:
         try:
-            self.conn.execute("SELECT 1").fetchone()
-        except (sqlite3.Error, StoreError):
+            await self._run(lambda: self.conn.execute("SELECT 1").fetchone())
+        except StoreError:
             return False
         return True
 
@@ -119,6 +146,9 @@ class SQLiteStore:
         return _Transaction(self.conn)
 
     async def load(self, conversation_id: str) -> list[Event]:
+        return await self._run(self._load, conversation_id)
+
+    def _load(self, conversation_id: str) -> list[Event]:
         conn = self.conn
         row = conn.execute("SELECT expires_at FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
         if row is None:
@@ -135,6 +165,12 @@ class SQLiteStore:
     async def append(
         self, conversation_id: str, events: Sequence[Event], record: TurnRecord | None = None
     ) -> None:
+        await self._run(self._append, conversation_id, events, record)
+        self._writes += 1
+        if self._writes % _PURGE_EVERY == 0:
+            await self._run(self.purge_expired)
+
+    def _append(self, conversation_id: str, events: Sequence[Event], record: TurnRecord | None) -> None:
         now = self.clock()
         with self._transaction() as conn:
             row = conn.execute(
@@ -159,11 +195,11 @@ class SQLiteStore:
                     "INSERT OR REPLACE INTO turns (conversation_id, message_id, data) VALUES (?, ?, ?)",
                     (conversation_id, record.message_id, record.to_json()),
                 )
-        self._writes += 1
-        if self._writes % _PURGE_EVERY == 0:
-            self.purge_expired()
 
     async def get_record(self, conversation_id: str, message_id: str) -> TurnRecord | None:
+        return await self._run(self._get_record, conversation_id, message_id)
+
+    def _get_record(self, conversation_id: str, message_id: str) -> TurnRecord | None:
         row = self.conn.execute(
             "SELECT t.data FROM turns t JOIN conversations c ON c.id = t.conversation_id "
             "WHERE t.conversation_id = ? AND t.message_id = ? AND c.expires_at >= ?",
@@ -186,14 +222,22 @@ class SQLiteStore:
         token = uuid.uuid4().hex
 
         async def try_lock() -> bool:
-            return self._try_lock(conversation_id, token)
+            return await self._run(self._try_lock, conversation_id, token)
 
         await acquire_with_backoff(try_lock, self.lock_timeout)
         try:
             yield
         finally:
-            with self._transaction() as conn:
-                conn.execute("DELETE FROM locks WHERE id = ? AND token = ?", (conversation_id, token))
+            await self._run(self._unlock, conversation_id, token)
+
+    def _unlock(self, conversation_id: str, token: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM locks WHERE id = ? AND token = ?", (conversation_id, token))
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
 
 
 class _Transaction:
@@ -203,14 +247,15 @@ class _Transaction:
         self.conn = conn
 
     def __enter__(self) -> sqlite3.Connection:
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise StoreError(f"sqlite: {exc}") from exc
+        self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is not None:
+            self.conn.execute("ROLLBACK")
+            return
         try:
-            self.conn.execute("ROLLBACK" if kind else "COMMIT")
-        except sqlite3.Error as error:
-            raise StoreError(f"sqlite: {error}") from error
+            self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            self.conn.execute("ROLLBACK")  # nothing half-written; the caller retries or reports
+            raise
