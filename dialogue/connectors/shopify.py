@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -36,6 +37,7 @@ query WismoOrders($q: String!, $first: Int!) {
       fulfillments(first: 10) {
         status displayStatus createdAt updatedAt inTransitAt deliveredAt estimatedDeliveryAt
         trackingInfo(first: 5) { company number url }
+        events(first: 1, sortKey: HAPPENED_AT, reverse: true) { nodes { happenedAt status } }
       }
     }
   }
@@ -204,7 +206,7 @@ class ShopifyConnector(RemoteConnector):
         delivered = parse_timestamp(fulfillment.get("deliveredAt"))
         shipped = parse_timestamp(fulfillment.get("inTransitAt") or fulfillment.get("createdAt"))
         eta = parse_timestamp(fulfillment.get("estimatedDeliveryAt"))
-        last_event = delivered or parse_timestamp(fulfillment.get("updatedAt"))
+        last_event = delivered or _last_event(fulfillment)
         return [
             Fulfilment(
                 carrier=t.get("company"),
@@ -231,3 +233,20 @@ class ShopifyConnector(RemoteConnector):
         if by_parcels is not None:
             return by_parcels
         return self._overrides.get(fulfilment, ORDER_STATUSES.get(fulfilment, OrderStatus.PROCESSING))
+
+
+def _last_event(fulfillment: dict[str, Any]) -> datetime | None:
+    """When the carrier last reported the parcel: the newest fulfilment event, else the fulfilment's update.
+
+    ``updatedAt`` also moves for changes that are not tracking news, so it is only the fallback (a shop whose
+    carrier sends no events, or a token without access to them).
+
+    >>> updated = {"updatedAt": "2026-03-05T00:00:00Z"}
+    >>> _last_event({**updated, "events": {"nodes": [{"happenedAt": "2026-03-02T08:00:00Z"}]}}).isoformat()
+    '2026-03-02T08:00:00+00:00'
+    >>> _last_event({**updated, "events": {"nodes": []}}).isoformat()
+    '2026-03-05T00:00:00+00:00'
+    """
+    events = (fulfillment.get("events") or {}).get("nodes") or ()
+    happened = [t for t in (parse_timestamp(e.get("happenedAt")) for e in events) if t is not None]
+    return max(happened) if happened else parse_timestamp(fulfillment.get("updatedAt"))

@@ -136,8 +136,20 @@ def shopify_node(fulfillments: list[dict[str, Any]] | None = None, **changes: An
     return node
 
 
+def shopify_event(happened_at: str) -> dict[str, Any]:
+    """A GraphQL ``FulfillmentEvent`` node from Shopify's REST fixture event, moved to ``happened_at``."""
+    rest = {"status": "label_printed", "happened_at": "2021-01-25T16:32:23-05:00"}
+    if have_specs():
+        rest = json.loads((SPECS / "shopify" / "fixtures" / "fulfillment_event.json").read_text())
+        rest = rest["fulfillment_event"]
+    return {"happenedAt": happened_at, "status": str(rest["status"]).upper()}
+
+
 def shopify_fulfillment(
-    display: str = "IN_TRANSIT", number: str = "1Z2345", company: str = "UPS"
+    display: str = "IN_TRANSIT",
+    number: str = "1Z2345",
+    company: str = "UPS",
+    events: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     return {
         "status": "SUCCESS",
@@ -150,6 +162,7 @@ def shopify_fulfillment(
         "trackingInfo": [
             {"company": company, "number": number, "url": f"https://www.ups.com/track?tracknum={number}"}
         ],
+        "events": {"nodes": events or []},
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,6 +16,7 @@ from dialogue.connectors import (
     build_connector,
 )
 from dialogue.orders import OrderStatus
+from dialogue.policy import is_stuck
 
 from . import payloads as p
 from .conftest import FAST
@@ -70,6 +72,23 @@ async def test_shopify_maps_tracking_info(sleeps):
     assert parcel.tracking_url == "https://www.ups.com/track?tracknum=1Z2345"
     assert parcel.estimated_delivery.isoformat() == "2026-03-04T00:00:00+00:00"
     assert order.status is OrderStatus.IN_TRANSIT
+
+
+async def test_shopify_last_tracking_event_comes_from_the_newest_fulfilment_event(sleeps):
+    events = [p.shopify_event("2026-03-01T10:00:00Z")]  # updatedAt is 2026-03-02T10:00, not tracking news
+    with serving(graphql(p.shopify_node([p.shopify_fulfillment(events=events)]))) as server:
+        order = await connector(server, sleeps).find_by_order_id("1001")
+    assert "events(first: 1, sortKey: HAPPENED_AT, reverse: true)" in server.requests[0].json()["query"]
+    assert order.fulfilments[0].last_event_at.isoformat() == "2026-03-01T10:00:00+00:00"
+    # 73 hours without news is a stuck parcel for the policy; the later updatedAt would have hidden it.
+    assert is_stuck(order, datetime(2026, 3, 4, 11, tzinfo=UTC), 72)
+
+
+async def test_shopify_without_events_falls_back_to_the_fulfilment_update(sleeps):
+    with serving(graphql(p.shopify_node([p.shopify_fulfillment()]))) as server:
+        order = await connector(server, sleeps).find_by_order_id("1001")
+    assert order.fulfilments[0].last_event_at.isoformat() == "2026-03-02T10:00:00+00:00"
+    assert not is_stuck(order, datetime(2026, 3, 4, 11, tzinfo=UTC), 72)
 
 
 async def test_shopify_two_fulfilments_order_is_as_far_as_the_slowest(sleeps):
