@@ -18,12 +18,15 @@ from typing import Any
 
 import httpx
 
+from dialogue.connectors.http_client import backoff_delay
 from dialogue.engine import TurnResult
 from server.settings import WebhookSettings
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Wismo-Signature"
+MAX_BACKOFF = 60.0  # seconds between two deliveries at the most
+JITTER = 0.5  # up to half of each wait is taken off at random, so retries after an outage spread out
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -101,7 +104,7 @@ class HandoffWebhook:
                 outcome = type(exc).__name__
             logger.warning("server.webhook.retry attempt=%d outcome=%s", attempt, outcome)
             if attempt < self.settings.max_attempts:
-                await self.sleep(self.settings.backoff * 2 ** (attempt - 1))
+                await self.sleep(backoff_delay(attempt - 1, self.settings.backoff, MAX_BACKOFF, JITTER))
         logger.error("server.webhook.failed attempts=%d", self.settings.max_attempts)
         return False
 

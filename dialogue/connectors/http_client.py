@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -45,11 +46,29 @@ class HttpSettings:
     backoff: float = 0.5
     max_backoff: float = 4.0
     max_retry_after: float = 10.0
+    jitter: float = 0.5
     breaker_failures: int = 5
     breaker_cooldown: float = 30.0
     cache_ttl: float = 60.0
     cache_negative_ttl: float = 10.0
     cache_size: int = 256
+
+
+def backoff_delay(
+    attempt: int, base: float, cap: float, jitter: float, rand: Callable[[], float] = random.random
+) -> float:
+    """Seconds to wait before retry ``attempt + 1``: ``base × 2^attempt``, capped, then up to ``jitter`` of it off.
+
+    The random part spreads the retries of many conversations that hit one outage at the same moment, so
+    they do not come back in step and knock the recovering back end over again (AWS's "exponential backoff
+    and jitter"). ``jitter`` 0 gives the plain exponential delays; 0.5 waits between half and all of them.
+
+    >>> [backoff_delay(a, 0.5, 4.0, 0.0) for a in range(5)]
+    [0.5, 1.0, 2.0, 4.0, 4.0]
+    >>> backoff_delay(1, 0.5, 4.0, 0.5, rand=lambda: 1.0)
+    0.5
+    """
+    return min(cap, base * 2**attempt) * (1.0 - jitter * rand())
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -90,6 +109,7 @@ class ResilientHttpClient:
         auth_hint: What an operator should check after a 401/403 (``check WISMO_SHOPIFY_TOKEN``).
         sleep: Awaitable sleep, injectable so tests do not wait.
         clock: Monotonic clock for the circuit breaker.
+        rand: Uniform random numbers in [0, 1) for the backoff jitter.
     """
 
     def __init__(
@@ -106,6 +126,7 @@ class ResilientHttpClient:
         auth_hint: str = "check the credentials",
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] = random.random,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         install_httpx_log_filter()
@@ -121,6 +142,7 @@ class ResilientHttpClient:
             clock=clock,
         )
         self._sleep = sleep
+        self._rand = rand
         timeout = httpx.Timeout(settings.timeout, connect=settings.connect_timeout)
         self._client = httpx.AsyncClient(
             base_url=base_url,
@@ -190,7 +212,8 @@ class ResilientHttpClient:
         attempt: int,
     ) -> httpx.Response | tuple[ConnectorError, float]:
         """The response, or ``(retryable error, delay before the next try)``; raises non-retryable errors."""
-        backoff = min(self.settings.max_backoff, self.settings.backoff * 2**attempt)
+        s = self.settings
+        backoff = backoff_delay(attempt, s.backoff, s.max_backoff, s.jitter, self._rand)
         where = f"{self.display} ({label})"
         try:
             response = await asyncio.wait_for(

@@ -89,6 +89,10 @@ def http_settings(section: Mapping[str, Any], where: str = "connector") -> HttpS
         if kind is int and not isinstance(raw, int):
             raise ConnectorConfigError(f"{where}.{key}: expected a whole number, got {raw!r}")
         values[key] = kind(raw)
+    if values.get("jitter", 0) > 1:
+        raise ConnectorConfigError(
+            f"{where}.jitter: expected a fraction from 0 to 1, got {values['jitter']!r}"
+        )
     if values.get("timeout", defaults.timeout) <= 0 or values.get("connect_timeout", 1) <= 0:
         raise ConnectorConfigError(f"{where}.timeout: time-outs must be above zero")
     return HttpSettings(**values)

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from dialogue.connectors.http_client import parse_retry_after
+from dialogue.connectors.http_client import backoff_delay, parse_retry_after
 from server.channels.errors import ChannelError
 from server.channels.settings import OutboundSettings
 
@@ -114,7 +114,8 @@ class HelpdeskClient:
         attempts = self._settings.retries + 1
         status: int | None = None
         for attempt in range(1, attempts + 1):
-            delay = min(self._settings.backoff * 2 ** (attempt - 1), self._settings.max_backoff)
+            s = self._settings
+            delay = backoff_delay(attempt - 1, s.backoff, s.max_backoff, s.jitter)
             try:
                 response = await self._http.request(
                     method,

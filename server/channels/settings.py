@@ -57,6 +57,7 @@ class OutboundSettings:
     backoff: float = 0.5
     max_backoff: float = 8.0
     max_retry_after: float = 30.0
+    jitter: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -228,11 +229,13 @@ def _chatwoot(data: Mapping[str, Any], env: Mapping[str, str]) -> ChatwootSettin
 
 def _outbound(data: Mapping[str, Any]) -> OutboundSettings:
     where = "channels.outbound"
-    _known(data, {"timeout", "retries", "backoff", "max_backoff", "max_retry_after"}, where)
+    _known(data, {"timeout", "retries", "backoff", "max_backoff", "max_retry_after", "jitter"}, where)
     values: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise ChannelConfigError(f"{where}.{key}: expected a number >= 0, got {value!r}")
+        if key == "jitter" and value > 1:
+            raise ChannelConfigError(f"{where}.jitter: expected a fraction from 0 to 1, got {value!r}")
         values[key] = int(value) if key == "retries" else float(value)
     return OutboundSettings(**values)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 
@@ -9,12 +10,14 @@ from dialogue.connectors import (
     CircuitOpen,
     ConnectorAuthError,
     ConnectorBadResponse,
+    ConnectorConfigError,
     ConnectorRateLimited,
     ConnectorTimeout,
     ConnectorUnavailable,
 )
 from dialogue.connectors.http_client import HttpSettings, ResilientHttpClient
 from dialogue.connectors.secrets import Redactor
+from dialogue.connectors.settings import http_settings
 
 from .fake_server import Response, serving
 
@@ -22,7 +25,7 @@ pytestmark = pytest.mark.anyio
 
 SECRET = "tok-7f3a9c1e5b"
 SETTINGS = HttpSettings(timeout=0.3, connect_timeout=0.3, retries=2, backoff=0.01, max_backoff=0.05,
-                        max_retry_after=5.0, breaker_failures=3, breaker_cooldown=30.0)  # fmt: skip
+                        max_retry_after=5.0, breaker_failures=3, breaker_cooldown=30.0, jitter=0.0)  # fmt: skip
 
 
 def client(url, sleeps, clock=None, **kwargs) -> ResilientHttpClient:
@@ -46,6 +49,22 @@ async def test_http_client_retries_5xx_then_succeeds(sleeps):
         await http.aclose()
     assert response.json() == {"ok": True} and len(server.requests) == 3
     assert sleeps.delays == [0.01, 0.02]
+
+
+async def test_http_client_backoff_jitter_takes_up_to_its_share_off_each_delay(sleeps):
+    draws = iter([0.0, 1.0, 0.5, 0.0])  # the last attempt draws too, its delay unused
+    settings = dataclasses.replace(SETTINGS, retries=3, jitter=0.5)
+    with serving(lambda r: Response(503)) as server:
+        http = client(server.url, sleeps, settings=settings, rand=lambda: next(draws))
+        with pytest.raises(ConnectorUnavailable):
+            await http.request("GET", "/x", label="probe")
+        await http.aclose()
+    assert sleeps.delays == pytest.approx([0.01, 0.01, 0.03])  # 0.01, 0.02 halved, 0.04 less a quarter
+
+
+def test_http_client_jitter_beyond_one_is_a_config_error():
+    with pytest.raises(ConnectorConfigError, match=r"connector\.jitter"):
+        http_settings({"jitter": 1.5})
 
 
 async def test_http_client_honours_retry_after_on_429(sleeps):

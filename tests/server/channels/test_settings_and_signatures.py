@@ -51,6 +51,7 @@ def test_channel_settings_reads_secrets_from_env_only() -> None:
         ({"chatwoot": {"enabled": "yes"}}, {}, "channels.chatwoot.enabled"),
         ({"intercom": {"tags": "wismo"}}, {}, "channels.intercom.tags"),
         ({"outbound": {"retries": -1}}, {}, "channels.outbound.retries"),
+        ({"outbound": {"jitter": 2}}, {}, "channels.outbound.jitter"),
         ({"slack": {}}, {}, "channels.slack"),
         ({}, {"WISMO_CHATWOOT_URL": "ftp://x"}, "WISMO_CHATWOOT_URL"),
     ],
