@@ -25,6 +25,9 @@ from server.channels.settings import OutboundSettings, ZendeskSettings
 from server.channels.signatures import timestamp_age, verify_zendesk
 
 COMMENT_ADDED = "zen:event-type:ticket.comment_added"
+STATUS_CHANGED = "zen:event-type:ticket.status_changed"
+# An agent who solves (or closes) the ticket is done with it: the bot answers the customer's next message.
+RELEASING_STATUSES = frozenset({"SOLVED", "CLOSED"})
 SIGNATURE_HEADER = "X-Zendesk-Webhook-Signature"
 TIMESTAMP_HEADER = "X-Zendesk-Webhook-Signature-Timestamp"
 
@@ -54,11 +57,14 @@ class ZendeskChannel:
         return None
 
     def parse(self, payload: dict[str, Any]) -> Inbound:
-        if field(payload, "type", str) != COMMENT_ADDED:
+        kind = field(payload, "type", str)
+        if kind not in (COMMENT_ADDED, STATUS_CHANGED):
             return Inbound.ignore("unhandled_event")
         remote_id = str(field(payload, "detail.id", (str, int)))
         if not remote_id.isdigit():
             raise BadPayload("detail.id", "expected a ticket number")
+        if kind == STATUS_CHANGED:
+            return self._status_changed(payload, remote_id)
         comment = field(payload, "event.comment")
         comment_id = str(field(comment, "id", (str, int)))
         author = sub(comment, "author")
@@ -80,6 +86,15 @@ class ZendeskChannel:
             remote_id=remote_id,
             delivery_id=str(delivery) if delivery else None,
         )
+
+    @staticmethod
+    def _status_changed(payload: dict[str, Any], remote_id: str) -> Inbound:
+        """Release the ticket to the bot once it is solved or closed; other status changes are not ours."""
+        current = sub(payload, "event").get("current")
+        status = current if isinstance(current, str) else field(payload, "detail.status", str)
+        if status.upper() not in RELEASING_STATUSES:
+            return Inbound.ignore("status_not_releasing")
+        return Inbound("release", conversation_id=f"zendesk:{remote_id}", remote_id=remote_id)
 
     def _client(self, http: httpx.AsyncClient) -> HelpdeskClient:
         auth = httpx.BasicAuth(f"{self.settings.email}/token", self.settings.token)

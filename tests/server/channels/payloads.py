@@ -94,6 +94,22 @@ def intercom_headers(body: bytes, secret: str = INTERCOM_SECRET) -> dict[str, st
     return {"X-Hub-Signature": intercom_signature(secret, body), "Content-Type": "application/json"}
 
 
+def zendesk_status_changed(
+    ticket: str = "35436", current: str = "SOLVED", previous: str = "OPEN"
+) -> dict[str, Any]:
+    """A ``ticket.status_changed`` event: the common envelope, the ticket in ``detail``, the change in ``event``."""
+    return {
+        "type": "zen:event-type:ticket.status_changed",
+        "account_id": 12514403,
+        "id": f"status-{ticket}-{current}",
+        "time": "2023-10-19T10:02:31.000Z",
+        "zendesk_event_version": "2022-11-06",
+        "subject": f"zen:ticket:{ticket}",
+        "detail": {"id": ticket, "status": current, "group_id": "98738", "requester_id": "20978392"},
+        "event": {"current": current, "previous": previous},
+    }
+
+
 def zendesk_comment(
     ticket: str = "35436",
     comment: str = "555666",

@@ -132,3 +132,31 @@ async def test_zendesk_handoff_sends_private_note_group_tags_and_status(
     assert (handoff["group_id"], handoff["status"]) == (98738, "open")
     assert {"wismo_handoff", "handoff_requested_human"} <= set(handoff["additional_tags"])
     assert fake_zendesk.violations == []
+
+
+@pytest.mark.parametrize(("status", "released"), [("SOLVED", True), ("closed", True), ("PENDING", False)])
+async def test_zendesk_solved_ticket_is_given_back_to_the_bot(
+    fake_zendesk: FakeHelpdesk, tmp_path: Path, status: str, released: bool
+) -> None:
+    ask = p.dumps(p.zendesk_comment(text="Can I talk to a human?"))
+    change = p.dumps(p.zendesk_status_changed(current=status))
+    async with running_app(_settings(fake_zendesk), KeywordParser(), tmp_path) as app:
+        await app.post("zendesk", ask, p.zendesk_headers(ask))
+        await app.drain()
+        response = await app.post("zendesk", change, p.zendesk_headers(change))
+        view = await app.service.get("zendesk:35436")
+    expected = {"status": "released"} if released else {"status": "ignored", "reason": "status_not_releasing"}
+    assert response.json() == expected
+    assert view.state.handed_off is not released
+
+
+async def test_zendesk_status_change_without_a_status_is_400(
+    fake_zendesk: FakeHelpdesk, tmp_path: Path
+) -> None:
+    payload = p.zendesk_status_changed()
+    payload["event"] = {}
+    del payload["detail"]["status"]
+    body = p.dumps(payload)
+    async with running_app(_settings(fake_zendesk), KeywordParser(), tmp_path) as app:
+        response = await app.post("zendesk", body, p.zendesk_headers(body))
+    assert (response.status_code, response.json()["error"]) == (400, "detail.status: missing")
