@@ -1,12 +1,14 @@
 """Prometheus metrics (``prometheus-client``, imported lazily; without it ``/metrics`` answers 501).
 
-Each app gets its own registry. With several worker processes every worker exposes its own counters (set
-``PROMETHEUS_MULTIPROC_DIR`` for aggregated ones, see ``docs/server.md``).
+Each app gets its own registry. With several worker processes, ``PROMETHEUS_MULTIPROC_DIR`` names a folder where
+every worker writes its values (``wismo serve --workers N`` makes a fresh one when it is unset), and ``/metrics``
+sums them all, whichever worker answers the scrape.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from dialogue.engine import TurnResult
@@ -14,6 +16,7 @@ from dialogue.events import LookupDone, LookupFailed
 
 logger = logging.getLogger(__name__)
 
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -79,5 +82,11 @@ class Metrics:
             self.request_seconds.labels(route, str(status)).observe(seconds)
 
     def render(self) -> tuple[bytes, str]:
-        """The exposition text and its content type."""
-        return self._prom.generate_latest(self.registry), self._prom.CONTENT_TYPE_LATEST
+        """The exposition text and its content type: every worker's values when they share a folder."""
+        registry = self.registry
+        if os.environ.get(MULTIPROC_ENV):
+            from prometheus_client import multiprocess
+
+            registry = self._prom.CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+        return self._prom.generate_latest(registry), self._prom.CONTENT_TYPE_LATEST

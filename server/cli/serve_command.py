@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
+import tempfile
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -57,6 +60,17 @@ def _prepare(settings: object) -> None:
         raise InvalidSettings(f"--model: no trained model in {model} (run `wismo train --out {model}`)")
 
 
+def _worker_app(settings: object, log_level: int) -> Any:
+    """The app of one spawned worker process: a fresh interpreter, so logging (with masking) is set up again."""
+    from server.app import create_app
+    from server.logging_setup import setup_logging
+    from server.settings import Settings
+
+    assert isinstance(settings, Settings)
+    setup_logging(log_level)
+    return create_app(settings)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Validate the configuration, prepare, then serve until SIGINT/SIGTERM (graceful shutdown)."""
     from sanic import Sanic
@@ -67,9 +81,11 @@ def run_serve(args: argparse.Namespace) -> int:
     from server.app import create_app
     from server.errors import InvalidSettings
     from server.logging_setup import setup_logging
+    from server.metrics import MULTIPROC_ENV
     from server.settings import load_settings
 
-    setup_logging(min(logging.INFO, logging.getLogger().level or logging.INFO))
+    log_level = min(logging.INFO, logging.getLogger().level or logging.INFO)
+    setup_logging(log_level)
     overrides = {"host": args.host, "port": args.port, "workers": args.workers, "model": args.model}
     try:
         settings = load_settings(args.config, overrides=overrides, orders_file=args.orders)
@@ -87,10 +103,19 @@ def run_serve(args: argparse.Namespace) -> int:
         # One process: no spawned worker re-importing everything, so start-up stays fast.
         create_app(settings).run(single_process=True, **run_options)
         return 0
-    loader = AppLoader(factory=partial(create_app, settings))
-    app = loader.load()
-    app.prepare(workers=server.workers, **run_options)
-    Sanic.serve(primary=app, app_loader=loader)
+    # Workers are separate processes: a folder they all write their metrics to lets any of them answer
+    # /metrics for all. Set before the first prometheus_client import; the workers inherit it.
+    own_metrics_dir = None
+    if not os.environ.get(MULTIPROC_ENV):
+        own_metrics_dir = os.environ[MULTIPROC_ENV] = tempfile.mkdtemp(prefix="wismo-metrics-")
+    try:
+        loader = AppLoader(factory=partial(_worker_app, settings, log_level))
+        app = loader.load()
+        app.prepare(workers=server.workers, **run_options)
+        Sanic.serve(primary=app, app_loader=loader)
+    finally:
+        if own_metrics_dir:
+            shutil.rmtree(own_metrics_dir, ignore_errors=True)
     return 0
 
 

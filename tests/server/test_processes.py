@@ -127,3 +127,58 @@ def test_serve_rejects_a_bad_config_naming_the_key(tmp_path):
     assert server.process.wait(60) == 2
     server.terminate()
     assert "server.prot: unknown key" in (tmp_path / "bad.log").read_text()
+
+
+def _messages_total(exposition: str) -> float:
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in exposition.splitlines()
+        if line.startswith("wismo_messages_total{")
+    )
+
+
+def test_workers_metrics_add_up_and_workers_log_masked(tmp_path, default_model_dir):
+    metrics_dir = tmp_path / "metrics"
+    metrics_dir.mkdir()
+    server = ServeProcess(
+        ["--config", _config(tmp_path, "sqlite"), "--model", str(default_model_dir), "--workers", "2"],
+        {"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
+        tmp_path,
+        tmp_path / "workers.log",
+    )
+
+    def writers() -> set[str]:
+        return {path.name for path in metrics_dir.glob("counter_*.db")}
+
+    async def send_until_both_workers_answered() -> int:
+        """Batches of 8 on fresh connections until two processes have counted messages; returns the count."""
+        sent = 0
+        limits = httpx.Limits(max_keepalive_connections=0)
+        async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+            while sent < 8 * 40 and (sent < 48 or len(writers()) < 2):
+                batch = [
+                    client.post(f"{server.url}/api/v1/conversations/c{i}/messages", json={"text": "hello"})
+                    for i in range(sent, sent + 8)
+                ]
+                assert all(r.status_code == 200 for r in await asyncio.gather(*batch))
+                sent += 8
+        return sent
+
+    try:
+        server.wait_ready()
+        sent = asyncio.run(send_until_both_workers_answered())
+        email = {"text": "where is order #7340215? I am jane.doe@example.com"}
+        assert httpx.post(f"{server.url}/api/v1/conversations/e/messages", json=email).status_code == 200
+        sent += 1
+        scrapes = [
+            _messages_total(httpx.get(f"{server.url}/metrics", headers={"Connection": "close"}).text)
+            for _ in range(8)
+        ]
+        counted_by = writers()
+    finally:
+        server.terminate()
+    assert len(counted_by) == 2, counted_by  # both workers answered, so the sum really spans processes
+    assert scrapes == [float(sent)] * 8
+    log = server.log.read_text()
+    assert log.count("server.ready") == 2 and log.count("dialogue.turn") == sent  # worker processes log too
+    assert "jane.doe@example.com" not in log and "7340215" not in log
