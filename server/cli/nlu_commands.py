@@ -12,7 +12,7 @@ from nlu.errors import NLUError
 from nlu.evaluation import EvaluationResult, cross_validate, evaluate, write_report
 from nlu.model_io import DEFAULT_DATA_DIR, DEFAULT_MODEL_DIR, load_model, train_model
 from nlu.training_data import load_training_data
-from server.cli.common import add_config_argument, fail, load_nlu_config, progress
+from server.cli.common import Progress, add_config_argument, fail, load_nlu_config
 
 
 def register(subparsers: Any) -> None:
@@ -100,7 +100,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 return fail("--folds must be at least 2")
             config = load_nlu_config(args.config)
             result = cross_validate(
-                data, config, args.folds, progress=None if args.json else lambda d, t: progress(d, t, "folds")
+                data, config, args.folds, progress=None if args.json else Progress("folds")
             )
         else:
             result = evaluate(load_model(args.model), data.examples)

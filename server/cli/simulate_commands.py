@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from server.cli.common import fail, progress
+from server.cli.common import Progress, fail
 
 MAX_BAD_ROWS_PRINTED = 20
 
@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sim.add_argument(
         "--config", metavar="FILE", default="wismo.yml", help="config file with a dialogue: section"
     )
-    sim.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    sim.add_argument("--no-progress", action="store_true", help="no progress on stderr")
     sim.set_defaults(func=run_simulate)
 
     sug = subparsers.add_parser("suggest", help="cluster misunderstood messages of a simulation for trainers")
@@ -75,7 +75,6 @@ def run_simulate(args: argparse.Namespace) -> int:
     missing = [p for p in [*args.tickets, args.orders, args.connector] if p and not Path(p).exists()]
     if missing:
         return fail(f"{missing[0]}: no such file or folder")
-    show = not args.no_progress and sys.stderr.isatty()
     try:
         setup = SimulationSetup(
             model_dir=args.model,
@@ -84,7 +83,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         )
         run = simulate(
             args.tickets, setup, args.out, orders_file=args.orders, limit=args.limit, jobs=args.jobs,
-            on_progress=(lambda done, total: progress(done, total, "simulate")) if show else None,
+            on_progress=None if args.no_progress else Progress("simulate"),
         )  # fmt: skip
     except OrderImportError as exc:
         return fail(str(exc))

@@ -49,6 +49,20 @@ def test_cli_simulate_reports_bad_rows_on_stderr(
     captured = capsys.readouterr()
     assert "wismo: skipped t.csv:3: created_at: missing timestamp" in captured.err
     assert "1 tickets (1 bad rows skipped)" in captured.out
+    assert "simulate: 1/1 (100%)" in captured.err  # progress lines off a terminal too (CI logs)
+
+
+@pytest.mark.slow
+def test_cli_simulate_no_progress_is_quiet(
+    default_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tickets = tmp_path / "t.csv"
+    tickets.write_text("ticket_id,created_at,text\nA,2025-03-10T12:00:00Z,hello\n")
+    out = str(tmp_path / "o")
+    assert (
+        _run("simulate", str(tickets), "--model", str(default_model_dir), "--out", out, "--no-progress") == 0
+    )
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.slow
