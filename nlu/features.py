@@ -10,8 +10,6 @@ vocabularies and IDF weights that skips building a sparse matrix. The two give t
 
 from __future__ import annotations
 
-import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,8 +22,6 @@ from nlu.text import normalise, word_tokens
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import TfidfVectorizer
-
-_WHITE_SPACES = re.compile(r"\s\s+")
 
 
 @dataclass(frozen=True)
@@ -60,13 +56,13 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     [' o', 'où', 'ù ', ' où', 'où ', ' e', 'es', 'st', 't ', ' es', 'est', 'st ']
     """
     grams: list[str] = []
-    for word in _WHITE_SPACES.sub(" ", text).split():
+    for word in text.split():  # scikit-learn first folds runs of white space: split() already does
         padded = f" {word} "
         for n in range(low, high + 1):
             if len(padded) <= n:
                 grams.append(padded)  # a word no longer than n counts once, whole
                 break
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+            grams += [padded[i : i + n] for i in range(len(padded) - n + 1)]
     return grams
 
 
@@ -177,11 +173,12 @@ class TextFeaturizer:
     def _block(
         grams: list[str], vocab: dict[str, int], idf: np.ndarray, weight: float
     ) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(vocab[g] for g in grams if g in vocab)
+        counts = Counter(map(vocab.get, grams))  # counted in C; unknown n-grams fall under None
+        counts.pop(None, None)
         if not counts:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
         index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float32, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
         values = tf * idf[index]
         values *= weight / float(np.sqrt(np.dot(values, values)))
         return index, values

@@ -7,6 +7,7 @@ Heavy objects (model, templates, connector, store, HTTP client) are built once p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from pathlib import Path
@@ -97,6 +98,15 @@ async def _start(app: Sanic) -> None:
         getattr(connector, "name", "?"),
         time.perf_counter() - started,
     )
+    if hasattr(parser, "warm_up"):
+        app.add_task(_warm_up(parser), name="wismo-warm-up")
+
+
+async def _warm_up(parser: Any) -> None:
+    """The other languages' tokenizers, built in a thread once the server answers (French takes seconds)."""
+    started = time.perf_counter()
+    await asyncio.to_thread(parser.warm_up)
+    logger.info("server.warm_up languages=all seconds=%.2f", time.perf_counter() - started)
 
 
 async def _stop(app: Sanic) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from nlu.text import blank_pipeline
 from nlu.types import OUT_OF_SCOPE, ParseResult
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
@@ -144,3 +145,12 @@ def test_trainer_lookup_extends_carriers_and_synonyms_map_values(tmp_path):
 def test_parse_digits_only_gets_default_language_with_low_confidence(default_engine, text):
     result = default_engine.parse(text)
     assert (result.language, result.language_confidence) == ("en", 0.5)
+
+
+def test_warm_up_builds_every_configured_language(default_engine):
+    blank_pipeline.cache_clear()
+    default_engine.warm_up()
+    assert blank_pipeline.cache_info().currsize == len(default_engine.config.languages) == 2
+    before = blank_pipeline.cache_info().misses
+    default_engine.parse("où est ma commande 1001 ?", language="fr")
+    assert blank_pipeline.cache_info().misses == before  # the French message found its tokenizer ready
