@@ -98,8 +98,10 @@ async def _start(app: Sanic) -> None:
         getattr(connector, "name", "?"),
         time.perf_counter() - started,
     )
+    app.ctx.warm_up = None
     if hasattr(parser, "warm_up"):
-        app.add_task(_warm_up(parser), name="wismo-warm-up")
+        # A plain task on the running loop: Sanic's add_task refuses names outside ``app.run`` (create_server).
+        app.ctx.warm_up = asyncio.get_running_loop().create_task(_warm_up(parser), name="wismo-warm-up")
 
 
 async def _warm_up(parser: Any) -> None:
@@ -111,6 +113,9 @@ async def _warm_up(parser: Any) -> None:
 
 async def _stop(app: Sanic) -> None:
     app.ctx.stopping = True
+    warm_up = getattr(app.ctx, "warm_up", None)
+    if warm_up is not None and not warm_up.done():
+        warm_up.cancel()
     service = getattr(app.ctx, "service", None)
     if service is not None:
         await service.drain(app.ctx.settings.server.graceful_timeout)
