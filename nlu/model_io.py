@@ -2,7 +2,8 @@
 
 A model directory made by another format version, another scikit-learn minor version or with a corrupt file
 fails to load with :class:`IncompatibleModel` and a message that says what to do; there is no fallback to an
-untrained model.
+untrained model. ``metadata.json`` holds the sha256 of every artefact, checked before anything is unpickled, so
+a truncated or damaged file is reported by name rather than as an unpickling traceback.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import hashlib
 import importlib.metadata
 import json
 import logging
+import pickle
 import platform
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,11 +30,12 @@ from nlu.types import TrainingData
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: no scikit-learn objects in the featuriser
+FORMAT_VERSION = 3  # 2: no scikit-learn objects in the featuriser; 3: sha256 of each artefact in metadata
 # Read from the package metadata: importing scikit-learn costs a second that a parse-only process can skip.
 SKLEARN_VERSION = importlib.metadata.version("scikit-learn")
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
+ARTEFACTS = (MODEL_FILE,)  # every file whose sha256 metadata.json records
 DEFAULT_MODEL_DIR = Path("models/default")
 DEFAULT_DATA_DIR = Path("training_data")
 
@@ -41,7 +45,11 @@ def _minor(version: str) -> str:
 
 
 def data_hash(data: TrainingData, config: NLUConfig) -> str:
-    """A stable fingerprint of the training data and NLU config (order-independent)."""
+    """A stable fingerprint of the training data, lookups, synonyms, regexes and NLU config.
+
+    Examples are hashed order-independently; a lookup keeps its order, which decides which carrier a fuzzy
+    match prefers.
+    """
     digest = hashlib.sha256()
     rows = sorted(
         f"{e.language}\t{e.intent}\t{e.text}\t{[(s.entity, s.start, s.end, s.value) for s in e.entities]}"
@@ -51,6 +59,16 @@ def data_hash(data: TrainingData, config: NLUConfig) -> str:
         digest.update(row.encode("utf-8"))
     digest.update(json.dumps(config.to_dict(), sort_keys=True, default=str).encode())
     digest.update(json.dumps([sorted(data.synonyms.items()), sorted(data.regexes.items())]).encode())
+    digest.update(json.dumps(sorted(data.lookups.items())).encode())
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
     return digest.hexdigest()
 
 
@@ -73,7 +91,7 @@ def save_model(
     """Write ``engine`` into ``out_dir`` (created if needed) with its metadata; returns the directory."""
     target = Path(out_dir)
     target.mkdir(parents=True, exist_ok=True)
-    metadata = {
+    metadata: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "libraries": library_versions(),
@@ -99,6 +117,7 @@ def save_model(
         tmp,
         compress=3,
     )
+    metadata["checksums"] = {MODEL_FILE: file_sha256(tmp)}
     tmp.replace(target / MODEL_FILE)
     (target / METADATA_FILE).write_text(
         json.dumps(metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -142,6 +161,7 @@ def load_model(model_dir: str | Path) -> NLUEngine:
             f"{directory} was trained with scikit-learn {trained_with}, this environment has "
             f"{SKLEARN_VERSION}; retrain with `wismo train`"
         )
+    _check_artefacts(directory, metadata)
     try:
         parts = joblib.load(directory / MODEL_FILE)
         config = NLUConfig.from_dict(metadata["config"])
@@ -157,12 +177,42 @@ def load_model(model_dir: str | Path) -> NLUEngine:
         )
     except FileNotFoundError as err:
         raise ModelNotFound(f"{directory / MODEL_FILE} is missing; retrain with `wismo train`") from err
-    except (EOFError, KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile, OSError) as err:
+    except (
+        EOFError,
+        pickle.UnpicklingError,
+        zlib.error,
+        KeyError,
+        IndexError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+        zipfile.BadZipFile,
+        OSError,
+    ) as err:
         raise IncompatibleModel(
             f"{directory / MODEL_FILE} is corrupt or incompatible ({type(err).__name__}); retrain with `wismo train`"
         ) from err
     logger.info("nlu.model_loaded dir=%s intents=%d", directory, len(engine.intents))
     return engine
+
+
+def _check_artefacts(directory: Path, metadata: dict[str, Any]) -> None:
+    """Each artefact exists and has the sha256 recorded in ``metadata.json``."""
+    checksums = metadata.get("checksums")
+    for name in ARTEFACTS:
+        expected = checksums.get(name) if isinstance(checksums, dict) else None
+        if not isinstance(expected, str):
+            raise IncompatibleModel(
+                f"{directory / METADATA_FILE} has no checksum for {name}; retrain with `wismo train`"
+            )
+        path = directory / name
+        if not path.is_file():
+            raise ModelNotFound(f"{path} is missing; retrain with `wismo train`")
+        if file_sha256(path) != expected:
+            raise IncompatibleModel(
+                f"{path} is corrupt (its sha256 differs from {METADATA_FILE}); retrain with `wismo train`"
+            )
 
 
 def train_model(

@@ -7,8 +7,23 @@ import shutil
 
 import pytest
 
+from nlu.config import NLUConfig
 from nlu.errors import IncompatibleModel, ModelNotFound
-from nlu.model_io import FORMAT_VERSION, METADATA_FILE, MODEL_FILE, load_model
+from nlu.model_io import (
+    FORMAT_VERSION,
+    METADATA_FILE,
+    MODEL_FILE,
+    data_hash,
+    ensure_default_model,
+    file_sha256,
+    load_model,
+)
+from nlu.types import TrainingData
+
+TINY_DATA = (
+    "nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n"
+    "- intent: bye\n  examples: |\n    - bye\n    - see you\n"
+)
 
 
 @pytest.fixture
@@ -28,6 +43,7 @@ def test_metadata_describes_the_model(default_model_dir):
     assert "order_id" in meta["entity_types"]
     assert meta["config"]["threshold"] > 0
     assert meta["created_at"]
+    assert meta["checksums"] == {MODEL_FILE: file_sha256(default_model_dir / MODEL_FILE)}
 
 
 def test_load_missing_model_says_how_to_fix(tmp_path):
@@ -51,12 +67,48 @@ def test_load_other_sklearn_version_fails(model_copy):
         load_model(model_copy)
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage"])
-def test_load_corrupt_model_file_fails(model_copy, damage):
+def _damage(data: bytes, damage: str) -> bytes:
+    if damage == "truncate":
+        return data[: len(data) // 2]
+    if damage == "head":  # what `head -c 10000` leaves
+        return data[:10_000]
+    if damage == "flip":  # bytes flipped inside the compressed stream
+        middle = len(data) // 2
+        return data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 64]) + data[middle + 64 :]
+    return b"not a joblib file at all"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "head", "flip", "garbage"])
+def test_load_corrupt_model_file_fails_on_checksum(model_copy, damage):
     path = model_copy / MODEL_FILE
-    data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2] if damage == "truncate" else b"not a joblib file at all")
-    with pytest.raises(IncompatibleModel, match="corrupt"):
+    path.write_bytes(_damage(path.read_bytes(), damage))
+    with pytest.raises(IncompatibleModel, match=r"model\.joblib is corrupt \(its sha256 differs"):
+        load_model(model_copy)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "head", "flip", "garbage"])
+def test_load_corrupt_model_file_fails_even_when_checksum_matches(model_copy, damage):
+    """Unpickling and zlib errors become the same clear error, should a damaged file carry a fresh checksum."""
+    path = model_copy / MODEL_FILE
+    path.write_bytes(_damage(path.read_bytes(), damage))
+    meta = json.loads((model_copy / METADATA_FILE).read_text())
+    meta["checksums"][MODEL_FILE] = file_sha256(path)
+    (model_copy / METADATA_FILE).write_text(json.dumps(meta))
+    with pytest.raises(IncompatibleModel, match=r"model\.joblib is corrupt"):
+        load_model(model_copy)
+
+
+def test_load_metadata_without_checksum_fails(model_copy):
+    meta = json.loads((model_copy / METADATA_FILE).read_text())
+    del meta["checksums"]
+    (model_copy / METADATA_FILE).write_text(json.dumps(meta))
+    with pytest.raises(IncompatibleModel, match=r"no checksum for model\.joblib"):
+        load_model(model_copy)
+
+
+def test_load_missing_model_file_says_how_to_fix(model_copy):
+    (model_copy / MODEL_FILE).unlink()
+    with pytest.raises(ModelNotFound, match="wismo train"):
         load_model(model_copy)
 
 
@@ -74,13 +126,9 @@ def test_loaded_model_parses_like_the_trained_one(default_engine, model_copy):
 
 
 def test_ensure_default_model_trains_when_missing_then_reuses(tmp_path):
-    from nlu.model_io import ensure_default_model
-
     data = tmp_path / "data" / "en"
     data.mkdir(parents=True)
-    (data / "nlu.yml").write_text(
-        "nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n- intent: bye\n  examples: |\n    - bye\n    - see you\n"
-    )
+    (data / "nlu.yml").write_text(TINY_DATA)
     model_dir = tmp_path / "model"
     first = ensure_default_model(model_dir, tmp_path / "data")
     stamp = (model_dir / METADATA_FILE).read_text()
@@ -90,3 +138,44 @@ def test_ensure_default_model_trains_when_missing_then_reuses(tmp_path):
     (data / "nlu.yml").write_text((data / "nlu.yml").read_text() + "    - ciao\n")
     ensure_default_model(model_dir, tmp_path / "data")
     assert (model_dir / METADATA_FILE).read_text() != stamp
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "old_format"])
+def test_ensure_default_model_retrains_an_unloadable_model(tmp_path, damage):
+    data = tmp_path / "data" / "en"
+    data.mkdir(parents=True)
+    (data / "nlu.yml").write_text(TINY_DATA)
+    model_dir = tmp_path / "model"
+    ensure_default_model(model_dir, tmp_path / "data")
+    if damage == "corrupt":
+        (model_dir / MODEL_FILE).write_bytes((model_dir / MODEL_FILE).read_bytes()[:10_000])
+    else:  # a format-2 model: same data hash, no checksums
+        meta = json.loads((model_dir / METADATA_FILE).read_text())
+        meta["format_version"] = 2
+        del meta["checksums"]
+        (model_dir / METADATA_FILE).write_text(json.dumps(meta))
+    engine = ensure_default_model(model_dir, tmp_path / "data")
+    assert engine.intents == ["bye", "greet"]
+    assert json.loads((model_dir / METADATA_FILE).read_text())["format_version"] == FORMAT_VERSION
+    load_model(model_dir)
+
+
+def test_data_hash_changes_with_lookups():
+    config = NLUConfig()
+    base = TrainingData(lookups={"carrier": ("Colissimo", "UPS")})
+    more = TrainingData(lookups={"carrier": ("Colissimo", "UPS", "Evri")})
+    assert data_hash(base, config) != data_hash(more, config)
+
+
+def test_ensure_default_model_retrains_when_a_lookup_changes(tmp_path):
+    data = tmp_path / "data" / "en"
+    data.mkdir(parents=True)
+    (data / "nlu.yml").write_text(TINY_DATA)
+    (data / "carriers.yml").write_text("nlu:\n- lookup: carrier\n  examples: |\n    - Colissimo\n")
+    model_dir = tmp_path / "model"
+    ensure_default_model(model_dir, tmp_path / "data")
+    stamp = (model_dir / METADATA_FILE).read_text()
+    (data / "carriers.yml").write_text((data / "carriers.yml").read_text() + "    - Speedy Parcels\n")
+    engine = ensure_default_model(model_dir, tmp_path / "data")
+    assert (model_dir / METADATA_FILE).read_text() != stamp
+    assert "Speedy Parcels" in engine.lookups["carrier"]
