@@ -27,7 +27,7 @@ from nlu.extractors import (
 )
 from nlu.features import TextFeaturizer
 from nlu.language import LanguageIdentifier
-from nlu.text import MAX_TEXT_CHARS, SUPPORTED_LANGUAGES, blank_pipeline
+from nlu.text import MAX_TEXT_CHARS, SUPPORTED_LANGUAGES, blank_pipeline, replace_surrogates
 from nlu.types import OUT_OF_SCOPE, Entity, IntentScore, ParseResult, TrainingData
 
 logger = logging.getLogger(__name__)
@@ -113,9 +113,14 @@ class NLUEngine:
     def parse(
         self, text: str, *, language: str | None = None, reference_time: datetime | None = None
     ) -> ParseResult:
-        """Intent, ranking, entities and language of one message. Never raises on any string."""
+        """Intent, ranking, entities and language of one message. Never raises on any string.
+
+        Lone surrogates become U+FFFD in the result's ``text`` (one for one, so entity offsets hold for the
+        message as given).
+        """
         if not isinstance(text, str):
             text = str(text)
+        text = replace_surrogates(text)
         clipped = text[:MAX_TEXT_CHARS]
         char = self.featurizer.char_one(clipped)
         if language in SUPPORTED_LANGUAGES:
@@ -139,6 +144,7 @@ class NLUEngine:
         self, text: str, language: str = "en", reference_time: datetime | None = None
     ) -> tuple[Entity, ...]:
         """Entities of ``text``: rule extractors, then the learned one, merged; synonyms map values."""
+        text = replace_surrogates(text)
         rule_entities = self.rules.extract_all(text, language=language, reference_time=reference_time)
         if self.learned is not None:
             learned = self.learned.extract(text, language=language)
@@ -169,7 +175,7 @@ class NLUEngine:
         self, texts: Sequence[str], languages: Sequence[str | None] | None = None
     ) -> tuple[np.ndarray, list[str]]:
         """Probabilities (rows follow ``texts``, columns :attr:`intents`) and languages, for evaluation."""
-        clipped = [t[:MAX_TEXT_CHARS] for t in texts]
+        clipped = [replace_surrogates(t[:MAX_TEXT_CHARS]) for t in texts]
         char_block = self.featurizer.char_block(clipped)
         detected = self.language_id.predict(char_block)
         langs = [

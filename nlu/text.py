@@ -23,6 +23,8 @@ _EMAIL = re.compile(r"\S+@\S+\.\S+")
 _NUMBER_RUN = re.compile(r"\d[\d\-]{2,}")
 _SPACES = re.compile(r"\s+")
 _KEPT_PUNCT = frozenset({"#", "?"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT_CHAR = "\ufffd"
 
 
 @lru_cache(maxsize=4)
@@ -35,9 +37,24 @@ def blank_pipeline(language: str) -> Language:
     return spacy.blank(language)
 
 
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so it can be encoded as UTF-8.
+
+    A ``str`` decoded with ``surrogateescape`` or built from broken JSON may hold code points that spaCy and
+    every UTF-8 writer refuse. One character becomes one character, so offsets into the result are offsets
+    into ``text``.
+
+    >>> replace_surrogates("\\ud800abc") == "\\ufffdabc"
+    True
+    >>> replace_surrogates("order 1001")
+    'order 1001'
+    """
+    return _SURROGATE.sub(REPLACEMENT_CHAR, text)
+
+
 def tokenize(text: str, language: str = "en") -> Doc:
-    """The spaCy ``Doc`` of ``text`` (tokenizer only)."""
-    return blank_pipeline(language).make_doc(text)
+    """The spaCy ``Doc`` of ``text`` (tokenizer only); lone surrogates are read as U+FFFD."""
+    return blank_pipeline(language).make_doc(replace_surrogates(text))
 
 
 def fold_accents(text: str) -> str:

@@ -84,6 +84,9 @@ def naughty_strings() -> list[str]:
         "\x00\x01\x02\xff",
         "مرحبا 你好 привет 1001",
         "x" * 3000 + " 1001",
+        "\ud800abc",
+        "where is order 1001 \udc80\udcff",
+        "\udfffjane at example dot com\ud800",
     ]
 
 
@@ -93,7 +96,17 @@ def test_parse_naughty_strings_never_raise(default_engine):
         assert isinstance(result, ParseResult)
         for entity in result.entities:
             assert 0 <= entity.start < entity.end <= len(text)
-            assert text[entity.start : entity.end] == entity.text
+            assert result.text[entity.start : entity.end] == entity.text
+
+
+def test_parse_replaces_lone_surrogates_keeping_offsets(default_engine):
+    text = "\ud800 order 1001, mail jane at example dot com"
+    result = default_engine.parse(text)
+    assert result.text == "\ufffd" + text[1:]
+    found = {(e.entity, e.value, e.start) for e in result.entities}
+    assert ("order_id", "1001", text.index("1001")) in found
+    assert ("email", "jane@example.com", text.index("jane")) in found
+    assert result.to_dict()["text"].encode("utf-8")
 
 
 @pytest.mark.parametrize("text", ["", "   ", "🙂🙂", "\x00\x00"])
