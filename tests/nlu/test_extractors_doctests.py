@@ -1,4 +1,4 @@
-"""The doctests of the extractor and masking modules run with the suite."""
+"""The doctests of the extractor, email-address and masking modules run with the suite."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "nlu.email_address",
     "nlu.extractors.base",
     "nlu.extractors.carrier",
     "nlu.extractors.config",

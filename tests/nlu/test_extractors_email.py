@@ -24,6 +24,15 @@ EXTRACTOR = EmailExtractor()
         ("jane [at] example [dot] com", "jane@example.com"),
         ("jane @ example.com", "jane@example.com"),
         ("JANE AT EXAMPLE DOT COM", "jane@example.com"),
+        ("jane at example dot co dot uk", "jane@example.co.uk"),
+        ("my email is jane at mail dot example dot com thanks", "jane@mail.example.com"),
+        ("jane [at] example [dot] co [dot] uk", "jane@example.co.uk"),
+        ("jane at example.co.uk", "jane@example.co.uk"),
+        ("jane at example dot co.uk", "jane@example.co.uk"),
+        ("jane dot doe at example dot com", "jane.doe@example.com"),
+        ("jean arobase orange point co point uk", "jean@orange.co.uk"),
+        ("c'est jean point dupont arobase exemple point fr merci", "jean.dupont@exemple.fr"),
+        ("mon adresse : marie arobase mail point exemple point fr", "marie@mail.exemple.fr"),
     ],
 )
 def test_email_finds_address(text: str, expected: str) -> None:
@@ -46,6 +55,28 @@ def test_email_finds_address(text: str, expected: str) -> None:
 )
 def test_email_ignores_non_addresses(text: str) -> None:
     assert EXTRACTOR.extract(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("write to jane at example dot co dot uk.", "jane at example dot co dot uk"),
+        ("jane at example dot com dot matrix", "jane at example dot com"),
+        (
+            "au point relais, jean point dupont arobase free point fr",
+            "jean point dupont arobase free point fr",
+        ),
+    ],
+)
+def test_email_spelt_span_covers_every_label_and_no_more(text: str, surface: str) -> None:
+    (entity,) = EXTRACTOR.extract(text)
+    assert entity.text == surface == text[entity.start : entity.end]
+
+
+def test_email_long_runs_of_spelt_dots_are_no_address() -> None:
+    """Spelt dots are bounded in number, so such pasted runs are also scanned in linear time."""
+    assert EXTRACTOR.extract("a dot " * 2_000 + "at") == []
+    assert EXTRACTOR.extract("x at " + "a point " * 2_000) == []
 
 
 def test_email_excludes_trailing_punctuation_from_span() -> None:
