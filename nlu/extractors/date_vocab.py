@@ -32,11 +32,13 @@ NUMBER_WORDS: dict[str, int] = {
     "huit": 8, "neuf": 9, "dix": 10, "quinze": 15,
 }  # fmt: skip
 
-# Unit word -> (days, months) per unit.
-UNITS: dict[str, tuple[int, int]] = {
-    "day": (1, 0), "days": (1, 0), "jour": (1, 0), "jours": (1, 0),
-    "week": (7, 0), "weeks": (7, 0), "semaine": (7, 0), "semaines": (7, 0),
-    "month": (0, 1), "months": (0, 1), "mois": (0, 1),
+# Unit word -> (minutes, days, months) per unit.
+UNITS: dict[str, tuple[int, int, int]] = {
+    "minute": (1, 0, 0), "minutes": (1, 0, 0), "min": (1, 0, 0),
+    "hour": (60, 0, 0), "hours": (60, 0, 0), "heure": (60, 0, 0), "heures": (60, 0, 0),
+    "day": (0, 1, 0), "days": (0, 1, 0), "jour": (0, 1, 0), "jours": (0, 1, 0),
+    "week": (0, 7, 0), "weeks": (0, 7, 0), "semaine": (0, 7, 0), "semaines": (0, 7, 0),
+    "month": (0, 0, 1), "months": (0, 0, 1), "mois": (0, 0, 1),
 }  # fmt: skip
 
 # Fixed offsets in days from the reference date.
@@ -45,7 +47,22 @@ DAY_WORDS: dict[str, int] = {
     "yesterday": -1, "hier": -1,
     "the day before yesterday": -2, "avant-hier": -2, "avant hier": -2,
     "tomorrow": 1, "demain": 1, "après-demain": 2, "apres-demain": 2,
+    "this morning": 0, "this afternoon": 0, "ce matin": 0, "cet après-midi": 0, "cet apres-midi": 0,
+    "yesterday morning": -1, "yesterday afternoon": -1, "yesterday evening": -1, "last night": -1,
+    "hier matin": -1, "hier après-midi": -1, "hier apres-midi": -1, "hier soir": -1,
 }  # fmt: skip
+
+# Words just before a year-less date that make it a date to come ("expected on 3 March"), read as the nearest
+# such day; any other year-less date is when the order was placed, so the latest such day not after today.
+FUTURE_CUES = (
+    r"arriv\w*|expected|expecting|due|eta|estimated|scheduled|promised|will|until|deliver(?:y|ies)|"
+    r"livr\w*\s+(?:avant|pour|d'ici)|livraison|pr[ée]vu\w*|attendu\w*|estim[ée]\w*|d'ici|jusqu'(?:au|à)"
+)
+# Words that say the date is in the past, even after a future cue ("expected, but ordered on 3 March").
+PAST_CUES = (
+    r"order\w*|placed|bought|purchased|paid|delivered|received|since|last|ago|command\w*|pass[ée]\w*|"
+    r"achet\w*|pay[ée]\w*|r[ée]gl[ée]\w*|livr[ée]\w*|re[çc]u\w*|depuis|derni[eè]re?"
+)
 
 
 def alternation(words: Mapping[str, object]) -> str:

@@ -6,28 +6,43 @@ Rules, each resolved against a reference time with python-dateutil's ``relatived
   ``12.50`` stays a price). ``12/03`` is read day first or month first per language (``EntityConfig.day_first``;
   en: month first, fr: day first); a first number above 12 is always the day.
 - Month names: ``le 12 mars``, ``1er mars 2024``, ``March 12``, ``12th of March``, ``Tuesday, March 12``;
-  ``on the 14th`` is the 14th of the nearest month.
-- Day words: ``today``, ``hier``, ``avant-hier``, ``the day before yesterday``.
-- Offsets: ``3 days ago``, ``il y a 3 jours``, ``two weeks ago``, ``il y a un mois``; ``last week`` and ``la
+  ``on the 14th`` is the 14th of a nearby month (see below for which).
+- Day words: ``today``, ``hier``, ``avant-hier``, ``the day before yesterday``, ``this morning``, ``ce matin``,
+  ``yesterday evening``, ``hier soir``, ``last night``.
+- Offsets: ``3 days ago``, ``il y a 3 jours``, ``two weeks ago``, ``il y a un mois``, ``an hour ago``, ``il y a
+  2 heures`` (counted from the reference time, so an hour ago at 00:30 is yesterday); ``last week`` and ``la
   semaine dernière`` (seven days back), ``last month`` and ``le mois dernier``.
 - Weekdays: ``last Tuesday`` and ``mardi dernier`` are the latest Tuesday strictly before the reference day;
   a bare ``Tuesday``/``mardi`` is the latest one on or before it.
 
-A date without a year takes the year that puts it closest to the reference date (``28 December`` said on 2
-January is last year's).
+A date without a year (``3 March``, ``12/03``, ``on the 14th``) is an order date, so it takes the latest such day
+on or before the reference date (``le 3 mars`` said on 4 December is this year's, ``28 December`` said on 2
+January last year's). After a word of things to come (``expected``, ``arrive``, ``prévu``, ``livré avant``) it
+takes the nearest such day instead, past or future, unless a word of the past comes closer to the date
+(``ordered``, ``commandé``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from nlu.extractors.base import DIGIT, SpanSet, make_entity
 from nlu.extractors.config import DEFAULT_DAY_FIRST
-from nlu.extractors.date_vocab import DAY_WORDS, MONTHS, NUMBER_WORDS, UNITS, WEEKDAYS, alternation
+from nlu.extractors.date_vocab import (
+    DAY_WORDS,
+    FUTURE_CUES,
+    MONTHS,
+    NUMBER_WORDS,
+    PAST_CUES,
+    UNITS,
+    WEEKDAYS,
+    alternation,
+)
 from nlu.types import Entity
 
 ORDER_DATE = "order_date"
@@ -59,11 +74,31 @@ _LAST_WEEKDAY = re.compile(rf"\b(?:(last)\s+)?({_WEEKDAY})\b(?:\s+(dernier|pass[
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT_SEP = re.compile(r"\d[/.-]\d")
 _DIGIT_HINT, _DIGIT_SEP_HINT = "<digit>", "<digit-sep>"  # cannot collide with words, which are letters only
-_DAY_WORD_TOKENS = frozenset(w for k in DAY_WORDS for w in _LETTERS.findall(k)) - {"the", "day", "before"}
+# A day word always holds one of these ("this morning" holds "morning"); "the", "this", "ce"... are too common.
+_DAY_WORD_TOKENS = frozenset(w for k in DAY_WORDS for w in _LETTERS.findall(k)) - {
+    "the", "day", "before", "this", "last", "ce", "cet",
+}  # fmt: skip
+_CUE = re.compile(rf"\b(?:(?P<future>{FUTURE_CUES})|(?P<past>{PAST_CUES}))(?![\w'])", _F)
+_CLAUSE_END = re.compile(r"[.,;:!?\n]")
+_CUE_WINDOW = 60  # characters before a date searched for a cue, within its clause
 _PERIOD_TOKENS = frozenset({"last", "semaine", "mois"})
 _DAY_OFFSETS = {re.sub(r"[\s-]+", " ", k): v for k, v in DAY_WORDS.items()}
 
-Rule = Callable[[re.Match[str], date, bool], date | None]
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """How one date is read: against which time, day first or not, and whether it must not be in the future."""
+
+    now: datetime
+    day_first: bool
+    past: bool
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+Rule = Callable[[re.Match[str], _Reading], date | None]
 
 
 class DateExtractor:
@@ -77,6 +112,8 @@ class DateExtractor:
     ['2024-03-12', '2024-03-12']
     >>> [e.value for e in DateExtractor().extract("ordered 3 days ago", reference_time=ref)]
     ['2024-03-11']
+    >>> [e.value for e in DateExtractor().extract("ordered 3 December, expected 2 April", reference_time=ref)]
+    ['2023-12-03', '2024-04-02']
     """
 
     name = "rule_date"
@@ -104,7 +141,7 @@ class DateExtractor:
         hints = self._hints(text)
         if not hints:
             return []
-        today = (reference_time or datetime.now()).date()
+        now = reference_time or datetime.now()
         day_first = self._day_first.get(language, self._day_first.get("en", False))
         found: list[tuple[int, int, date]] = []
         taken = SpanSet()
@@ -114,8 +151,9 @@ class DateExtractor:
             for m in pattern.finditer(text):
                 if taken.overlaps(*m.span()):
                     continue
+                reading = _Reading(now, day_first, not _future_context(text, m.start()))
                 try:
-                    value = rule(m, today, day_first)
+                    value = rule(m, reading)
                 except (ValueError, OverflowError):  # 31/02, year 0: not a date after all
                     continue
                 if value is not None:
@@ -143,83 +181,93 @@ class DateExtractor:
         return before.start()
 
 
-def _closest_year(today: date, month: int, day: int) -> date:
+def _future_context(text: str, start: int) -> bool:
+    """Whether the last cue word before ``start``, in the same clause, speaks of things to come."""
+    window = _CLAUSE_END.split(text[max(0, start - _CUE_WINDOW) : start])[-1]
+    cues = list(_CUE.finditer(window))
+    return bool(cues) and cues[-1].group("future") is not None
+
+
+def _year_for(today: date, month: int, day: int, past: bool) -> date:
+    """The latest ``day``/``month`` on or before ``today`` when ``past``, else the nearest one."""
     options = []
-    for year in (today.year - 1, today.year, today.year + 1):
+    for year in range(today.year - 4, today.year + 2):  # four years back: 29 February
         try:
             options.append(date(year, month, day))
-        except ValueError:  # 29 February
+        except ValueError:
             continue
+    if past:
+        options = [d for d in options if d <= today]
     if not options:
         raise ValueError("no such day")
-    return min(options, key=lambda d: abs((d - today).days))
+    return min(options, key=lambda d: (abs((d - today).days), d))
 
 
-def _make(today: date, year: str | None, month: int, day: int) -> date:
+def _make(reading: _Reading, year: str | None, month: int, day: int) -> date:
     if year is None:
-        return _closest_year(today, month, day)
+        return _year_for(reading.today, month, day, reading.past)
     y = int(year)
     return date(y + 2000 if y < 100 else y, month, day)
 
 
-def _iso(m: re.Match[str], today: date, day_first: bool) -> date:
+def _iso(m: re.Match[str], reading: _Reading) -> date:
     return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
-def _numeric(m: re.Match[str], today: date, day_first: bool) -> date | None:
+def _numeric(m: re.Match[str], reading: _Reading) -> date | None:
     a, sep, b, year = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
     if sep != "/" and year is None:
         return None  # 12.50 is a price, 12-03 too ambiguous
-    day, month = (a, b) if day_first else (b, a)
+    day, month = (a, b) if reading.day_first else (b, a)
     if month > 12 and day <= 12:
         day, month = month, day
-    return _make(today, year, month, day)
+    return _make(reading, year, month, day)
 
 
-def _day_month(m: re.Match[str], today: date, day_first: bool) -> date:
-    return _make(today, m.group(3), MONTHS[m.group(2).lower()], int(m.group(1)))
+def _day_month(m: re.Match[str], reading: _Reading) -> date:
+    return _make(reading, m.group(3), MONTHS[m.group(2).lower()], int(m.group(1)))
 
 
-def _month_day(m: re.Match[str], today: date, day_first: bool) -> date:
-    return _make(today, m.group(3), MONTHS[m.group(1).lower()], int(m.group(2)))
+def _month_day(m: re.Match[str], reading: _Reading) -> date:
+    return _make(reading, m.group(3), MONTHS[m.group(1).lower()], int(m.group(2)))
 
 
-def _ordinal_day(m: re.Match[str], today: date, day_first: bool) -> date:
-    day = int(m.group(1))
-    months = (today - relativedelta(months=1), today, today + relativedelta(months=1))
+def _ordinal_day(m: re.Match[str], reading: _Reading) -> date:
+    day, today = int(m.group(1)), reading.today
+    months = [today + relativedelta(months=k) for k in (-2, -1, 0, 1)]  # two back: "the 30th" after February
     options = [date(d.year, d.month, day) for d in months if day <= _days_in_month(d)]
+    if reading.past:
+        options = [d for d in options if d <= today]
     if not options:
         raise ValueError("no such day")
-    return min(options, key=lambda d: abs((d - today).days))
+    return min(options, key=lambda d: (abs((d - today).days), d))
 
 
 def _days_in_month(day: date) -> int:
     return ((day.replace(day=1) + relativedelta(months=1)) - timedelta(days=1)).day
 
 
-def _day_word(m: re.Match[str], today: date, day_first: bool) -> date:
-    return today + timedelta(days=_DAY_OFFSETS[re.sub(r"[\s-]+", " ", m.group(0).lower())])
+def _day_word(m: re.Match[str], reading: _Reading) -> date:
+    return reading.today + timedelta(days=_DAY_OFFSETS[re.sub(r"[\s-]+", " ", m.group(0).lower())])
 
 
 def _amount(word: str) -> int:
     return int(word) if word.isdigit() else NUMBER_WORDS[word.lower()]
 
 
-def _offset(m: re.Match[str], today: date, day_first: bool) -> date:
-    days, months = UNITS[m.group(2).lower()]
+def _offset(m: re.Match[str], reading: _Reading) -> date:
+    minutes, days, months = UNITS[m.group(2).lower()]
     n = _amount(m.group(1))
-    if months:
-        return today - relativedelta(months=months * n)
-    return today - timedelta(days=days * n)
+    return (reading.now - relativedelta(months=months * n, days=days * n, minutes=minutes * n)).date()
 
 
-def _last_period(m: re.Match[str], today: date, day_first: bool) -> date:
+def _last_period(m: re.Match[str], reading: _Reading) -> date:
     unit = (m.group(1) or m.group(2) or m.group(3)).lower()
-    return today - (relativedelta(months=1) if unit in ("month", "mois") else relativedelta(days=7))
+    return reading.today - (relativedelta(months=1) if unit in ("month", "mois") else relativedelta(days=7))
 
 
-def _weekday(m: re.Match[str], today: date, day_first: bool) -> date:
+def _weekday(m: re.Match[str], reading: _Reading) -> date:
     strict = m.group(1) is not None or m.group(3) is not None
     weekday = WEEKDAYS[m.group(2).lower()]
-    start = today - timedelta(days=1) if strict else today
+    start = reading.today - timedelta(days=1) if strict else reading.today
     return start - timedelta(days=(start.weekday() - weekday) % 7)

@@ -5,6 +5,7 @@ A bare run of digits is an order number only
 
 - right after a context word, possibly through filler (``order number is 1001``, ``commande n° 1001``,
   ``« 1001 »``), or right before one (``1001 is my order``); or
+- right after "where is" / "où est" (``where is 1001``, ``où en est la 1001``), for 4 digits or more; or
 - right after another order number of the same list (``commande 7781 avec la 7782``); or
 - when the message is basically just that number (``1001``, ``it's 1001``, ``je crois que c'est 1001``), as
   in a reply to "what is your order number?".
@@ -41,6 +42,10 @@ _TRAP_AFTER = re.compile(
     rf"[.,:/-]\d|h\d{{0,2}}\b|\s?(?:am|pm)\b|\s?(?:€|\$|£|(?:eur|euros?|usd|dollars?|gbp|pounds?|balles)\b)"
     rf"|\s?(?:{_UNITS})(?=\W|$)",
     re.I,
+)
+# "where is 1001", "où est la 1001", "où en est 1001": the question itself announces the number.
+_WHERE_IS = re.compile(
+    r"(?:\bwhere\s*(?:is|['’]?s)|\bo[uù]\s+(?:en\s+)?est)\s+(?:(?:my|the|la|ma)\s+)?#?$", re.IGNORECASE
 )
 _CITY_AFTER = re.compile(r"\s+[A-ZÀ-Ý][a-zà-ÿ]{2,}")  # 75011 Paris
 _YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -154,6 +159,8 @@ class RegexOrderIdExtractor:
                 year = bool(_YEAR.fullmatch(raw))
                 in_list = bool(entities) and _LIST_GAP.fullmatch(text, entities[-1].end, start) is not None
                 announced = (in_list and not year) or self._has_context(text, start, end, strict=year)
+                if not announced and not year and len(raw) >= 4:
+                    announced = _WHERE_IS.search(text, max(0, start - 20), start) is not None
                 if not announced and not (whole and len(raw) >= 4):
                     continue
             value = ascii_digits(re.sub(r"[#\s]", "", raw).upper())

@@ -50,7 +50,11 @@ def _values(text: str, language: str = "en", extractor: DateExtractor = EXTRACTO
         ("2024-03-12", "en", ["2024-03-12"]),
         ("28 December", "en", ["2023-12-28"]),
         ("i placed it on the 2nd", "en", ["2024-03-02"]),
-        ("on the 30th", "en", ["2024-03-30"]),
+        # A year-less day is an order date, so never in the future; February has no 30th.
+        ("on the 30th", "en", ["2024-01-30"]),
+        ("it should arrive on the 30th", "en", ["2024-03-30"]),
+        ("livraison prévue le 20 mars", "fr", ["2024-03-20"]),
+        ("commandé le 20 mars", "fr", ["2023-03-20"]),
         ("la semaine dernière", "fr", ["2024-03-07"]),
         ("last week", "en", ["2024-03-07"]),
         ("le mois dernier", "fr", ["2024-02-14"]),

@@ -109,6 +109,26 @@ def test_order_id_ignores_traps(text: str, language: str) -> None:
     assert _values(text, language) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("where is 1001", "en", ["1001"]),
+        ("Where's 45821?", "en", ["45821"]),
+        ("where is the 1001", "en", ["1001"]),
+        ("où est 1003", "fr", ["1003"]),
+        ("où en est la 1001 ?", "fr", ["1001"]),
+        ("where is 100", "en", []),
+        ("where is 2024", "en", []),
+        ("where is the 1500 dollars refund", "en", []),
+        ("où est 12,50", "fr", []),
+        ("where is 75011 Paris", "en", []),
+    ],
+)
+def test_order_id_where_is_announces_number(text: str, language: str, expected: list[str]) -> None:
+    """Regression (dialogue audit B2): "where is 1001" as a first message was read as no order number."""
+    assert _values(text, language) == expected
+
+
 def test_order_id_value_drops_hash_but_text_keeps_it() -> None:
     (entity,) = EXTRACTOR.extract("commande #4410")
     assert (entity.text, entity.value) == ("#4410", "4410")
