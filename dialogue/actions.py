@@ -80,7 +80,13 @@ def render_utter(action: Utter, state: ConversationState, ctx: ActionContext) ->
         variables["orders"] = order_lines(action.orders, language, ctx.templates, ctx.seed)
         variables["count"] = len(action.orders)
     text = ctx.templates.render(action.template, language, variables, ctx.seed)
-    return BotUttered(template=action.template, text=text, awaiting=action.awaiting, timestamp=ctx.now)
+    return BotUttered(
+        template=action.template,
+        text=text,
+        awaiting=action.awaiting,
+        ends_turn=action.ends_turn,
+        timestamp=ctx.now,
+    )
 
 
 async def lookup_order(action: LookupOrder, state: ConversationState, ctx: ActionContext) -> Event:

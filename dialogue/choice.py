@@ -23,7 +23,8 @@ from nlu.types import Entity
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
     "premier": 1, "premiere": 1, "1er": 1, "1re": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2,
-    "troisieme": 3, "3e": 3, "3eme": 3,
+    "troisieme": 3, "3e": 3, "3eme": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "quatrieme": 4, "4e": 4,
+    "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5,
 }  # fmt: skip
 _LAST = frozenset({"last", "dernier", "derniere"})
 _WORD = re.compile(r"[a-z0-9]+")
@@ -50,6 +51,18 @@ def position_in(text: str, count: int) -> int | None:
         found.add(int(words[0]) - 1)
     valid = {i for i in found if 0 <= i < count}
     return valid.pop() if len(valid) == 1 else None
+
+
+def names_a_choice(text: str, entities: Sequence[Entity]) -> bool:
+    """Whether the message points at one order (a position, a number, a date), listed or not.
+
+    >>> names_a_choice("the third one", ()), names_a_choice("la dernière", ()), names_a_choice("I want a refund", ())
+    (True, True, False)
+    """
+    words = _WORD.findall(_fold(text))
+    return any(w in _ORDINALS or w in _LAST or w.isdigit() for w in words) or any(
+        e.entity in ("order_id", "order_date") for e in entities
+    )
 
 
 def choose_order(

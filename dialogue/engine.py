@@ -7,6 +7,7 @@ per-conversation lock, and appends ``TurnResult.new_events``.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,10 @@ from dialogue.trace import TraceStep, TurnTrace
 from nlu.types import ParseResult
 
 logger = logging.getLogger(__name__)
+# Words of letters only, not inside an email, URL or identifier ("1Z999AA...", "jane@example.com").
+_LETTER_WORD = re.compile(r"(?<![\w@./-])[^\W\d_]{2,}(?![\w@]|[./-]\w)")
+MIN_WORDS_FOR_LANGUAGE = 3
+SURE_LANGUAGE = 0.8  # below it, a short first message gets the default language
 
 
 class Parser(Protocol):
@@ -129,6 +134,12 @@ class DialogueEngine:
         # Short replies ("1001", "oui") say little about the language: keep the conversation's.
         if state.turn and len(message.text.split()) < 3 and state.language in languages:
             return state.language
+        # A short message with no real word or an unsure guess ("1Z999AA10123456784" reads 0.5 French) keeps
+        # the language of a conversation restarted after idling, else gets the default language.
+        words = _LETTER_WORD.findall(message.text)
+        if len(words) < MIN_WORDS_FOR_LANGUAGE and (not words or parse.language_confidence < SURE_LANGUAGE):
+            restarted = state.last_activity is not None and state.language in languages
+            return state.language if restarted else self.config.default_language
         return parse.language if parse.language in languages else self.config.default_language
 
     async def handle(self, events: Sequence[Event], message: UserMessage) -> TurnResult:

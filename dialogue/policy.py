@@ -18,6 +18,8 @@ from dialogue.reading import Reading, read_message
 from dialogue.state import FAILED_OUTCOMES, ConversationState
 
 MOVING_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.OUT_FOR_DELIVERY})
+# Questions of the flow that a "thanks" does not answer: the bot thanks, then asks again.
+PENDING_ANSWERS = frozenset({"order_id", "email", "postcode", "choose_order"})
 
 
 @dataclass(frozen=True)
@@ -45,13 +47,14 @@ class SetSlots:
 
 @dataclass(frozen=True)
 class Utter:
-    """Send a template; ``order``/``orders`` provide the order variables."""
+    """Send a template; ``order``/``orders`` provide the order variables; ``ends_turn=False`` says more follows."""
 
     template: str
     awaiting: str | None = None
     variables: dict[str, Any] = field(default_factory=dict)
     order: Order | None = None
     orders: tuple[Order, ...] = ()
+    ends_turn: bool = True
     kind: str = "utter"
 
 
@@ -195,6 +198,11 @@ def _id_vars(state: ConversationState) -> dict[str, Any]:
     return {"order_id": state.slots.get("order_id", "")}
 
 
+def _not_found_template(config: DialogueConfig) -> str:
+    # The reply names what to check; it depends only on the config, never on why the look-up failed.
+    return "order_not_found_postcode" if config.verification == "postcode" else "order_not_found"
+
+
 def _reading(kind: str) -> Callable[[ConversationState, DialogueConfig], bool]:
     return lambda s, c: s.reading == kind
 
@@ -218,7 +226,18 @@ RULES: tuple[Rule, ...] = (
          _handoff("not_understood")),
     Rule("ask_rephrase", "the message was out of scope or below the confidence threshold",
          _reading("not_understood"), lambda s, c: Utter("rephrase", s.awaiting)),
+    Rule("unclear_choice_handoff", "max_attempts answers in a row picked none of the listed orders",
+         lambda s, c: s.reading == "unclear_choice" and s.unclear_choices >= c.max_attempts,
+         _handoff("not_understood")),
+    Rule("ask_which_again", "the answer picked none of the listed orders: list them again",
+         lambda s, c: s.reading == "unclear_choice" and bool(s.candidates),
+         lambda s, c: Utter("choose_order_again", "choose_order", orders=s.candidates[: c.max_orders_listed])),
     Rule("say_goodbye", "the customer is leaving", _reading("goodbye"), lambda s, c: Utter("goodbye")),
+    Rule("thank_and_continue", "thanks while the flow still needs an answer: thank, then ask again",
+         lambda s, c: s.reading == "thanks" and _flow(s) and s.awaiting in PENDING_ANSWERS and not s.turn_templates,
+         lambda s, c: Utter("thanks_continue", s.awaiting, ends_turn=False)),
+    Rule("ask_again_after_thanks", "the customer was thanked; what the flow needs is asked again",
+         lambda s, c: s.reading == "thanks" and "thanks_continue" in s.turn_templates, reprompt),
     Rule("say_thanks", "the customer said thanks", _reading("thanks"), lambda s, c: Utter("thanks", s.awaiting)),
     Rule("greet", "a greeting outside the order flow", lambda s, c: s.reading == "greet" and not _flow(s),
          lambda s, c: Utter("greet", "order_id")),
@@ -247,7 +266,7 @@ RULES: tuple[Rule, ...] = (
          _handoff("not_found")),
     Rule("order_not_found", "unknown number or mismatching verification (same reply for both)",
          _failed_lookup("order_id"),
-         lambda s, c: Utter("order_not_found", "order_id", {"order_id": s.lookups[-1].query})),
+         lambda s, c: Utter(_not_found_template(c), "order_id", {"order_id": s.lookups[-1].query})),
     Rule("no_orders_for_email", "no order for that email", _failed_lookup("email"),
          lambda s, c: Utter("orders_not_found_email", "email", {"email": s.lookups[-1].query})),
     Rule("lookup_by_order_id", "order number and verification are known",

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dialogue.choice import choose_order
+from dialogue.choice import choose_order, names_a_choice
 from dialogue.config import DialogueConfig
-from dialogue.state import ConversationState
+from dialogue.state import FAILED_OUTCOMES, ConversationState
 from nlu.types import ParseResult
 
 TOPIC_INTENTS = frozenset(
@@ -19,8 +19,33 @@ TOPIC_INTENTS = frozenset(
     | {"account_issue"}
 )
 # Entities kept as slots for the agent even when the flow does not use them.
+# Intents that answer "which one?" with something else than a choice; they keep their own reading.
+NOT_A_CHOICE_INTENTS = frozenset({"deny", "goodbye", "thanks", "order_status", "no_order_number"})
 INFO_ENTITIES = ("tracking_number", "carrier", "order_date", "phone")
 _POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$")
+_POSTCODE_CUE = re.compile(
+    r"(?:post\s?code|zip(?:\s?code)?|code\s+postal|postal\s+code|\bcp)\s*(?:is|est|was|:)?\s*"
+    r"(?P<value>[A-Za-z0-9][A-Za-z0-9 \-]{1,9}[A-Za-z0-9])\s*[.!]*$",
+    re.IGNORECASE,
+)
+# A lone number offered where the bot asked for an order number ("try 9998"): 4 to 20 digits, maybe after "#",
+# not touching a currency, unit, decimal or date separator, in a short message with no other digit.
+_LONE_NUMBER = re.compile(r"(?<![\w.,:/€$£+-])#?([0-9]{4,20})(?![\w€$£%]|[.,:/-]\d)")
+_DIGIT_RUN = re.compile(r"\d+")
+_WORDS = re.compile(r"[^\W\d_]+")
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_MAX_WORDS_BESIDE_NUMBER = 6
+# Words that make a number a price, phone, reference, postcode, quantity or time rather than an order number.
+_NOT_ORDER_WORDS = frozenset(
+    {
+        "paid", "pay", "payé", "payée", "price", "prix", "cost", "costs", "coûte", "coute", "total", "eur", "euro",
+        "euros", "dollar", "dollars", "usd", "gbp", "pound", "pounds", "balles", "phone", "tel", "tél", "mobile",
+        "téléphone", "telephone", "portable", "call", "appelez", "invoice", "facture", "receipt", "reçu", "bill",
+        "postcode", "zip", "postal", "cp", "account", "compte", "card", "carte", "iban", "siret", "tracking",
+        "suivi", "items", "articles", "times", "fois", "minutes", "hours", "heures", "days", "jours", "weeks",
+        "semaines", "km", "kg", "street", "rue", "avenue", "since", "depuis", "year", "année", "code",
+    }
+)  # fmt: skip
 
 Slot = tuple[str, str | None]
 
@@ -30,8 +55,8 @@ class Reading:
     """The policy's reading of one message.
 
     Attributes:
-        kind: request_human, other_topic, confirm, wrong_order, correction, choice, no_order_number, greet,
-            thanks, goodbye, affirm, wismo, inform or not_understood.
+        kind: request_human, other_topic, confirm, wrong_order, correction, choice, unclear_choice,
+            no_order_number, greet, thanks, goodbye, affirm, wismo, inform or not_understood.
         topic: The support topic for ``other_topic`` (the intent), else the intent itself.
         slots: Slot changes, in the order they must be applied.
     """
@@ -65,6 +90,64 @@ def normalise_postcode(text: str) -> str | None:
     return text.replace(" ", "").replace("-", "").upper() if _POSTCODE.match(text) else None
 
 
+def offered_order_id(parse: ParseResult) -> str | None:
+    """A lone number in a short answer, read as the order number the bot has just asked for.
+
+    The NLU only takes a bare number with a context word or when it is the whole message; once the bot has
+    asked for an order number, "try 9998" is an answer too. Prices, phones, dates, postcodes and references
+    are left alone: any entity over the number, a unit or currency next to it, or a word naming it otherwise.
+
+    >>> from nlu.types import IntentScore
+    >>> offered_order_id(ParseResult("try 9998", IntentScore("inform", 1.0)))
+    '9998'
+    >>> [offered_order_id(ParseResult(t, IntentScore("inform", 1.0))) for t in ("I paid 1500", "in 2024", "45 €")]
+    [None, None, None]
+    """
+    text = parse.text
+    match = _LONE_NUMBER.search(text)
+    if match is None or len(_DIGIT_RUN.findall(text)) != 1:
+        return None
+    start, end = match.span(1)
+    if any(e.start < end and start < e.end for e in parse.entities):
+        return None  # a phone, date or tracking number the NLU recognised
+    words = [w.lower() for w in _WORDS.findall(f"{text[: match.start()]} {text[match.end() :]}")]
+    if len(words) > _MAX_WORDS_BESIDE_NUMBER or not _NOT_ORDER_WORDS.isdisjoint(words):
+        return None
+    if words and _YEAR.fullmatch(match.group(1)):
+        return None  # "since 2024", "en 2023": a year unless it is the whole answer
+    return match.group(1)
+
+
+def stated_postcode(text: str) -> str | None:
+    """A postcode the message names as one ("my postcode is SW1A 1AA", "code postal : 75011").
+
+    >>> stated_postcode("my postcode is SW1A 1AA"), stated_postcode("le code postal est 75011")
+    ('SW1A1AA', '75011')
+    """
+    match = _POSTCODE_CUE.search(text)
+    return normalise_postcode(match.group("value")) if match else None
+
+
+def _shape(value: str) -> str:
+    """``9`` for each digit, ``A`` for each letter: ``_shape("SW1A1AA") == "AA9A9AA"``."""
+    return "".join("9" if c.isdigit() else "A" if c.isalpha() else c for c in value)
+
+
+def postcode_retry(text: str, postcode: str, order_id: str) -> str | None:
+    """After a failed look-up, a bare answer shaped like the postcode given before, not like the order number.
+
+    The not-found reply asks to check both; "75011" after postcode "75012" for order 1003 is the postcode.
+    When both have the same shape the answer stays an order number, as the NLU read it.
+
+    >>> postcode_retry("75011", "75012", "1003"), postcode_retry("1004", "75012", "1003")
+    ('75011', None)
+    """
+    value = normalise_postcode(text)
+    if value is None or value == order_id.upper() or _shape(postcode) == _shape(order_id.upper()):
+        return None
+    return value if _shape(value) == _shape(postcode) else None
+
+
 def _info_slots(state: ConversationState, parse: ParseResult) -> list[Slot]:
     slots: list[Slot] = []
     for name in INFO_ENTITIES:
@@ -81,7 +164,11 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
         return Reading("not_understood", None, ())
     intent = parse.intent.name
     current_id = state.slots.get("order_id")
-    order_id = pick_order_id(parse.entity_values("order_id"), current_id)
+    ids = parse.entity_values("order_id")
+    if not ids and state.awaiting == "order_id":
+        offered = offered_order_id(parse)
+        ids = [offered] if offered else []
+    order_id = pick_order_id(ids, current_id)
     email_entity = parse.first("email")
     email = email_entity.value if email_entity else None
     info = _info_slots(state, parse)
@@ -110,8 +197,21 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
         chosen = choose_order(parse.text, parse.entities, state.candidates, config.fuzzy_threshold)
         if chosen is not None:
             return Reading("choice", intent, (*info, ("order_id", chosen.order_id)))
-    if awaiting == "postcode" and config.verification == "postcode" and not new_email:
-        postcode = normalise_postcode(parse.text)
+        # "the third one" of two, "yes", "hmm": ask which again rather than hand off ("the third one" reads
+        # as a complaint). A topic intent that names no order still goes to its team.
+        tries_to_choose = intent not in TOPIC_INTENTS or names_a_choice(parse.text, parse.entities)
+        if tries_to_choose and intent not in NOT_A_CHOICE_INTENTS and not (new_id or new_email):
+            return Reading("unclear_choice", intent, tuple(info))
+    if config.verification == "postcode" and not new_email:
+        postcode = None
+        if awaiting == "postcode":
+            postcode = normalise_postcode(parse.text) or stated_postcode(parse.text)
+        last = state.lookups[-1] if state.lookups else None
+        retrying = last is not None and last.outcome in FAILED_OUTCOMES and last.by == "order_id"
+        if awaiting == "order_id" and current_id and state.slots.get("postcode") and retrying:
+            # "check the number and postcode": the answer may correct either
+            retry = postcode_retry(parse.text, state.slots["postcode"], current_id)
+            postcode = retry or stated_postcode(parse.text)
         if postcode:
             return Reading("inform", intent, (("postcode", postcode),))
     if intent in TOPIC_INTENTS:

@@ -48,6 +48,7 @@ class ConversationState:
         order: The verified order under discussion.
         last_order: The last order snapshot looked up, verified or not (for the agent only).
         candidates: Several verified orders the customer must choose between.
+        unclear_choices: Answers in a row to "which one?" that picked none of the candidates.
     """
 
     language: str = "en"
@@ -61,6 +62,7 @@ class ConversationState:
     turn_done: bool = True
     turn_lookup: str | None = None
     not_understood_streak: int = 0
+    unclear_choices: int = 0
     failed_lookups: int = 0
     lookups: tuple[LookupAttempt, ...] = ()
     lookup_due: bool = False
@@ -121,7 +123,9 @@ def _set_slot(state: ConversationState, event: SlotSet) -> ConversationState:
             if event.slot != "order_id":
                 changes.update(candidates=(), candidates_listed=False)
     elif event.slot == "order_id":
-        changes.update(order=None, presented=False, lookup_due=False)
+        # No number left to look up; a look-up by email that is due ("I don't have the number") stays due.
+        due = state.lookup_due and slots.get("lookup_by") == "email"
+        changes.update(order=None, presented=False, lookup_due=due)
     return replace(state, **changes)
 
 
@@ -169,8 +173,14 @@ def apply(state: ConversationState, event: Event) -> ConversationState:
         )
     if isinstance(event, MessageInterpreted):
         streak = state.not_understood_streak + 1 if event.kind == "not_understood" else 0
+        unclear = state.unclear_choices + 1 if event.kind == "unclear_choice" else 0
         return replace(
-            state, reading=event.kind, topic=event.topic, pending_message=False, not_understood_streak=streak
+            state,
+            reading=event.kind,
+            topic=event.topic,
+            pending_message=False,
+            not_understood_streak=streak,
+            unclear_choices=unclear,
         )
     if isinstance(event, SlotSet):
         return _set_slot(state, event)

@@ -35,7 +35,7 @@ ORDER_VARIABLES = frozenset(
         "shipped_date",
         "eta",
     }
-    | {"items", "order_date", "last_update"}
+    | {"items", "order_date", "last_update", "delivered_date"}
 )
 SUMMARY_VARIABLES = frozenset(
     {"order_id", "email", "status", "verified", "attempts", "topic", "language", "last_message", "reason"}
@@ -47,6 +47,7 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "greet": frozenset(),
     "how_can_i_help": frozenset(),
     "thanks": frozenset(),
+    "thanks_continue": frozenset(),
     "goodbye": frozenset(),
     "rephrase": frozenset(),
     "ask_order_id": frozenset(),
@@ -55,9 +56,11 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "ask_email_no_order": frozenset(),
     "ask_postcode": frozenset({"order_id"}),
     "order_not_found": frozenset({"order_id"}),
+    "order_not_found_postcode": frozenset({"order_id"}),
     "orders_not_found_email": frozenset({"email"}),
     "order_stuck": ORDER_VARIABLES,
     "choose_order": frozenset({"orders", "count"}),
+    "choose_order_again": frozenset({"orders", "count"}),
     "anything_else": frozenset(),
     "part_tracking": frozenset({"carrier", "tracking_number", "tracking_url"}),
     "part_no_tracking": frozenset(),

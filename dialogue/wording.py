@@ -1,7 +1,7 @@
 """Order details as template variables: plain-word statuses, dates per language, items in short.
 
->>> format_date(datetime(2025, 3, 12), "fr")
-'12 mars 2025'
+>>> format_date(datetime(2025, 3, 12), "fr"), format_date(datetime(2025, 3, 1), "fr")
+('12 mars 2025', '1er mars 2025')
 >>> format_date(datetime(2025, 3, 12), "en")
 'March 12, 2025'
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from dialogue.orders import Fulfilment, Order
+from dialogue.orders import Fulfilment, Order, OrderStatus
 from dialogue.templates import Templates
 
 _MONTHS = {
@@ -52,20 +52,43 @@ def format_date(value: datetime | None, language: str) -> str | None:
     if value is None:
         return None
     if language == "fr":
-        return f"{value.day} {_MONTHS['fr'][value.month - 1]} {value.year}"
+        # French writes the first of the month as an ordinal
+        day = "1er" if value.day == 1 else str(value.day)
+        return f"{day} {_MONTHS['fr'][value.month - 1]} {value.year}"
     return f"{_MONTHS['en'][value.month - 1]} {value.day}, {value.year}"
 
 
-def items_in_short(order: Order, limit: int = 2) -> str:
-    """The first items of an order, ``2 x Mug, Tee-shirt (+1)`` style.
+_AND = {"en": " and ", "fr": " et "}
+
+
+def items_in_short(order: Order, language: str = "en", limit: int = 2) -> str:
+    """The first items of an order: ``2 x Mug and Tee``, ``Mug, Tee (+1)``.
+
+    Names that hold a comma themselves ("Linen shirt, blue, M") are kept apart with "; ".
 
     >>> from dialogue.orders import LineItem, OrderStatus
-    >>> items_in_short(Order("1", "a@b.c", OrderStatus.SHIPPED, items=(LineItem("Mug", 2), LineItem("Tee"))))
-    '2 x Mug, Tee'
+    >>> items_in_short(Order("1", "a@b.c", OrderStatus.SHIPPED, items=(LineItem("Mug", 2), LineItem("Tee"))), "fr")
+    '2 x Mug et Tee'
+    >>> items_in_short(Order("1", "a@b.c", OrderStatus.SHIPPED, items=(LineItem("Shirt, blue, M"), LineItem("Bag"))))
+    'Shirt, blue, M; Bag'
     """
     parts = [f"{i.quantity} x {i.name}" if i.quantity > 1 else i.name for i in order.items[:limit]]
     extra = len(order.items) - limit
-    return ", ".join(parts) + (f" (+{extra})" if extra > 0 else "")
+    if any("," in part for part in parts):
+        text = "; ".join(parts)
+    elif extra > 0 or len(parts) < 2:
+        text = ", ".join(parts)  # an incomplete list: "and" would say these are all
+    else:
+        text = ", ".join(parts[:-1]) + _AND.get(language, _AND["en"]) + parts[-1]
+    return text + (f" (+{extra})" if extra > 0 else "")
+
+
+def delivery_date(order: Order, parcel: Fulfilment | None) -> datetime | None:
+    """When a delivered parcel arrived: its last tracking event, else its estimated delivery."""
+    if parcel is None:
+        return None
+    delivered = OrderStatus.DELIVERED in (order.status, parcel.status)
+    return (parcel.last_event_at or parcel.estimated_delivery) if delivered else None
 
 
 def main_fulfilment(order: Order) -> Fulfilment | None:
@@ -104,7 +127,8 @@ def order_variables(order: Order, language: str, templates: Templates, seed: str
         "tracking_url": parcel.tracking_url if parcel and parcel.tracking_url else "",
         "shipped_date": format_date(parcel.shipped_at if parcel else None, language) or unknown,
         "eta": eta or templates.render("part_eta_unknown", language, {}, seed),
-        "items": items_in_short(order) or unknown,
+        "items": items_in_short(order, language) or unknown,
+        "delivered_date": format_date(delivery_date(order, parcel), language) or unknown,
         "order_date": format_date(order.created_at, language) or unknown,
         "last_update": format_date(last, language) or unknown,
     }

@@ -6,7 +6,7 @@ import pytest
 
 from dialogue.config import DialogueConfig
 from dialogue.events import BotUttered, Event, LookupDone, SlotSet, UserUttered
-from dialogue.reading import read_message
+from dialogue.reading import offered_order_id, postcode_retry, read_message, stated_postcode
 from dialogue.state import replay
 from tests.dialogue.helpers import NOW, parse, shipped_order
 
@@ -86,3 +86,107 @@ def test_read_message_choice_by_position_wins_over_topic_intent() -> None:
         state_after(*history, message=msg("complaint", text="the second one")), DialogueConfig()
     )
     assert (reading.kind, reading.slots) == ("choice", (("order_id", "1001"),))
+
+
+CHOOSING: list[Event] = [
+    SlotSet(slot="flow", value="wismo"),
+    SlotSet(slot="lookup_by", value="email"),
+    SlotSet(slot="email", value="jane@example.com"),
+    LookupDone(
+        by="email", query="jane@example.com", outcome="multiple", orders=(shipped_order("1002"), ORDER)
+    ),
+    BotUttered(template="choose_order", awaiting="choose_order"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("try 9998", "9998"),
+        ("9998", "9998"),
+        ("what about #45821?", "45821"),
+        ("ok maybe it's 1001 then", "1001"),
+        ("2024", "2024"),
+        ("I paid 1500", None),
+        ("since 2024", None),
+        ("it was 45 €", None),
+        ("1500€", None),
+        ("on 12/03/2025", None),
+        ("12.50", None),
+        ("call me on 0612345678", None),
+        ("my postcode is 75011", None),
+        ("1001 or 1002", None),
+        ("try 999", None),
+        ("I think I ordered it about three weeks ago, it was 1001 or so", None),
+    ],
+)
+def test_offered_order_id_takes_a_lone_number_only(text: str, expected: str | None) -> None:
+    assert offered_order_id(parse("inform", text=text)) == expected
+
+
+def test_offered_order_id_leaves_a_number_inside_another_entity() -> None:
+    phone = parse("inform", ("phone", "0612345678"), text="0612345678")
+    assert offered_order_id(phone) is None
+
+
+def test_read_message_bare_number_when_asked_is_the_order_number() -> None:
+    """Regression (audit B2): "try 9998" after ask_order_id was not understood."""
+    reading = read_message(state_after(*ASKED_ID, message=msg("inform", text="try 9998")), DialogueConfig())
+    assert (reading.kind, reading.slots) == ("inform", (("order_id", "9998"),))
+
+
+def test_read_message_bare_number_out_of_the_blue_is_not_taken() -> None:
+    reading = read_message(state_after(message=msg("out_of_scope", text="try 9998")), DialogueConfig())
+    assert reading.kind == "not_understood" and reading.slots == ()
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "kind"),
+    [
+        ("complaint", "the third one", "unclear_choice"),
+        ("affirm", "yes", "unclear_choice"),
+        ("out_of_scope", "hmm", "unclear_choice"),
+        ("return_refund", "I want a refund", "other_topic"),
+        ("deny", "neither", "wrong_order"),
+        ("goodbye", "bye", "goodbye"),
+    ],
+)
+def test_read_message_unresolved_choice_asks_again_unless_a_topic(intent: str, text: str, kind: str) -> None:
+    """Regression (audit B3): "the third one" of two was read as a complaint and handed off."""
+    reading = read_message(state_after(*CHOOSING, message=msg(intent, text=text)), DialogueConfig())
+    assert reading.kind == kind
+
+
+POSTCODE_MISMATCH: list[Event] = [
+    SlotSet(slot="flow", value="wismo"),
+    SlotSet(slot="order_id", value="1003"),
+    SlotSet(slot="postcode", value="75012"),
+    LookupDone(by="order_id", query="1003", outcome="mismatch"),
+    BotUttered(template="order_not_found_postcode", awaiting="order_id"),
+]
+
+
+@pytest.mark.parametrize(
+    ("message", "slots"),
+    [
+        (msg("inform", ("order_id", "75011"), text="75011"), (("postcode", "75011"),)),
+        (msg("inform", text="le code postal est 75011"), (("postcode", "75011"),)),
+        (msg("inform", ("order_id", "1004"), text="1004"), (("order_id", "1004"),)),
+        (msg("inform", ("order_id", "1004"), text="commande 1004"), (("order_id", "1004"),)),
+    ],
+    ids=["postcode shape", "named postcode", "order number shape", "order number with cue"],
+)
+def test_read_message_after_postcode_mismatch_tells_postcode_from_number(
+    message: UserUttered, slots: tuple
+) -> None:
+    """Regression (audit B4): the right postcode typed after a mismatch was looked up as an order number."""
+    reading = read_message(
+        state_after(*POSTCODE_MISMATCH, message=message), DialogueConfig(verification="postcode")
+    )
+    assert reading.slots == slots
+
+
+def test_postcode_retry_is_ambiguous_when_postcode_and_number_look_alike() -> None:
+    assert postcode_retry("75011", "75012", "10030") is None
+    assert postcode_retry("SW1A 1AA", "SW1A2AA", "1001") == "SW1A1AA"
+    assert stated_postcode("my zip code is 94107") == "94107"
