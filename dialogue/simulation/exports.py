@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from typing import Any
 
-from dialogue.simulation.tickets import AGENT, CUSTOMER, Ticket, TicketMessage, author_side, parse_when
+from dialogue.simulation.tickets import (
+    AGENT,
+    CUSTOMER,
+    Ticket,
+    TicketMessage,
+    author_side,
+    in_time_order,
+    parse_when,
+)
 
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"<\s*(?:br|/p|/div|/li)\s*/?\s*>", re.IGNORECASE)
@@ -56,9 +65,11 @@ def record_to_ticket(record: Any, where: str) -> Ticket:
         raise RecordError(
             "neither a ticket (messages), an Intercom conversation nor a Zendesk ticket (comments)"
         )
+    if not ticket.messages:
+        raise RecordError(f"ticket {ticket.ticket_id}: no messages")
     if not ticket.customer_messages:
         raise RecordError(f"ticket {ticket.ticket_id}: no customer message")
-    return ticket
+    return replace(ticket, messages=in_time_order(ticket.messages))
 
 
 def _id(record: dict[str, Any], *keys: str) -> str:
@@ -93,6 +104,8 @@ def _plain(record: dict[str, Any], where: str) -> Ticket:
     raw_messages = record.get("messages")
     if not isinstance(raw_messages, list):
         raise RecordError("messages: expected a list")
+    if not raw_messages:
+        raise RecordError(f"ticket {ticket_id}: no messages")
     messages = []
     for i, raw in enumerate(raw_messages):
         if not isinstance(raw, dict) or not str(raw.get("text") or "").strip():

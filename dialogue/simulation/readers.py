@@ -2,17 +2,22 @@
 
 Shapes understood (see ``docs/simulation.md``):
 
-* CSV with ``ticket_id,created_at,author,text`` (optional ``tags``, ``resolution``): one row per message, rows of
-  one ticket in order; or one row per ticket with its first message (``author`` may then be left out).
+* CSV with ``ticket_id,created_at,author,text`` (optional ``tags``, ``resolution``): one row per message (a
+  ticket's messages are put in time order, file order for equal times); or one row per ticket with its first
+  message (``author`` may then be left out).
 * JSON Lines: one record per line, each a message row (the CSV columns), a ticket
   (``{ticket_id, created_at, messages: [{author, text, created_at}], tags, resolution}``), an Intercom
   conversation or a Zendesk ticket with its ``comments``.
-* JSON: a list of such records, or Intercom's ``{"conversations": [...]}`` / Zendesk's ``{"tickets": [...]}``.
+* JSON: a list of such records, or Intercom's ``{"conversations": [...]}`` / Zendesk's ``{"tickets": [...]}``; a
+  ``.json`` file holding several documents (one per line, or one after the other) is read as JSON Lines.
+
+Files must be UTF-8 (a byte-order mark is allowed); a file that is not is reported as one bad row and skipped.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import re
@@ -21,13 +26,25 @@ from pathlib import Path
 from typing import Any
 
 from dialogue.simulation.exports import RecordError, record_to_ticket
-from dialogue.simulation.tickets import BadRow, ReadResult, Ticket, TicketMessage, author_side, parse_when
+from dialogue.simulation.tickets import (
+    BadRow,
+    ReadResult,
+    Ticket,
+    TicketMessage,
+    author_side,
+    in_time_order,
+    parse_when,
+)
 
 logger = logging.getLogger(__name__)
 
 REQUIRED_COLUMNS = ("ticket_id", "created_at", "text")
 LIST_KEYS = ("conversations", "tickets")
 _TAG_SPLIT = re.compile(r"[;,|]")
+# Python's csv refuses fields over 131,072 characters; a message this long is a paste of a whole thread or a
+# log, still worth replaying. Longer fields make their row a bad row, never a crash.
+MAX_FIELD_CHARS = 1_048_576
+_JSON_SPACE = " \t\r\n"
 
 
 def read_tickets(paths: Iterable[str | Path]) -> ReadResult:
@@ -59,8 +76,17 @@ def read_file(path: Path) -> ReadResult:
     Raises:
         FileNotFoundError: ``path`` does not exist.
     """
-    text = path.read_text(encoding="utf-8-sig")
     source = path.name
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        message = (
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}); file skipped: "
+            'save it as UTF-8 (Excel: "CSV UTF-8")'
+        )
+        return ReadResult((), (BadRow(source, line, message),))
     if path.suffix == ".csv":
         return read_csv(text, source)
     if path.suffix == ".json":
@@ -69,27 +95,57 @@ def read_file(path: Path) -> ReadResult:
 
 
 def read_csv(text: str, source: str) -> ReadResult:
-    """Tickets from CSV text; rows of one ``ticket_id`` become the messages of one ticket, in file order.
+    """Tickets from CSV text; rows of one ``ticket_id`` become the messages of one ticket, in time order.
 
     >>> r = read_csv("ticket_id,created_at,text\\nT1,2024-05-01T10:00:00Z,where is my order?\\nT2,,hi\\n", "t.csv")
     >>> [t.ticket_id for t in r.tickets], [str(b) for b in r.bad_rows]
     (['T1'], ['t.csv:3: created_at: missing timestamp'])
     """
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
+    limit = csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        rows, bad = _csv_rows(text, source)
+    finally:
+        csv.field_size_limit(limit)
+    if rows is None:
+        return ReadResult((), tuple(bad))
+    tickets, more_bad = _group_rows(rows, source)
+    return ReadResult(tickets, tuple(sorted([*bad, *more_bad], key=lambda b: b.line)))
+
+
+def _csv_rows(text: str, source: str) -> tuple[list[tuple[int, dict[str, Any]]] | None, list[BadRow]]:
+    """The rows of CSV text with the physical line each starts on; ``None`` rows when the header is wrong.
+
+    Only ``\\n``, ``\\r\\n`` and ``\\r`` end a record: a form feed or U+2028 inside a message is text.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        return None, [BadRow(source, 1, f"header: {exc}")]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        return ReadResult((), (BadRow(source, 1, f"header lacks column(s) {', '.join(missing)}"),))
+        return None, [BadRow(source, 1, f"header lacks column(s) {', '.join(missing)}")]
     rows: list[tuple[int, dict[str, Any]]] = []
     bad: list[BadRow] = []
     start = reader.line_num + 1
-    for row in reader:
-        if None in row or any(v is None for v in row.values()):
-            bad.append(BadRow(source, start, f"expected {len(reader.fieldnames or ())} columns"))
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            oversize = "field larger" in str(exc)
+            reason = (
+                f"a field is over {MAX_FIELD_CHARS:,} characters" if oversize else f"not valid CSV ({exc})"
+            )
+            bad.append(BadRow(source, start, reason))
         else:
-            rows.append((start, row))
+            if values and len(values) != len(header):
+                bad.append(BadRow(source, start, f"expected {len(header)} columns"))
+            elif values:
+                rows.append((start, dict(zip(header, values, strict=True))))
         start = reader.line_num + 1
-    tickets, more_bad = _group_rows(rows, source)
-    return ReadResult(tickets, tuple(sorted([*bad, *more_bad], key=lambda b: b.line)))
+    return rows, bad
 
 
 def read_records(records: Iterable[tuple[int, Any]], source: str) -> ReadResult:
@@ -142,7 +198,7 @@ def _group_rows(
             Ticket(
                 ticket_id=ticket_id,
                 created_at=created,
-                messages=tuple(items),
+                messages=in_time_order(items),
                 tags=tuple(tags.get(ticket_id, ())),
                 resolution=resolution.get(ticket_id),
                 source=f"{source}:{first_line[ticket_id]}",
@@ -170,7 +226,8 @@ def _row_message(row: dict[str, Any]) -> tuple[str, TicketMessage]:
 
 
 def _json_lines(text: str, source: str) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only a line feed ends a line: JSON strings may hold U+2028 or a form feed unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -183,26 +240,57 @@ def _json_records(text: str, source: str) -> Iterator[tuple[int, Any]]:
     """Each record of a JSON document with the line it starts on.
 
     The document is a list of records, an object whose ``conversations``/``tickets`` key holds them, or one record.
+    Several documents in one file (an export written as JSON Lines under a ``.json`` name) are read one by one.
     """
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield exc.lineno, BadRow(source, exc.lineno, f"not valid JSON ({exc.msg}); file skipped")
+        if exc.msg == "Extra data":
+            yield from _json_documents(text, source)
+        else:
+            yield exc.lineno, BadRow(source, exc.lineno, f"not valid JSON ({exc.msg}); file skipped")
         return
+    yield from _document_records(text, document, 0)
+
+
+def _json_documents(text: str, source: str) -> Iterator[tuple[int, Any]]:
+    """The records of every JSON document in ``text``, one after another; a bad one skips to the next line."""
+    decoder = json.JSONDecoder()
+    position = 0
+    while True:
+        while position < len(text) and text[position] in _JSON_SPACE:
+            position += 1
+        if position >= len(text):
+            return
+        try:
+            document, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            line = text.count("\n", 0, position) + 1
+            yield line, BadRow(source, line, f"not valid JSON ({exc.msg})")
+            following = text.find("\n", position)
+            position = len(text) if following < 0 else following + 1
+            continue
+        yield from _document_records(text, document, position)
+        position = end
+
+
+def _document_records(text: str, document: Any, offset: int) -> Iterator[tuple[int, Any]]:
+    """The records of one decoded ``document`` that starts at ``offset`` in ``text``, with their lines."""
     key = next(
         (k for k in LIST_KEYS if isinstance(document, dict) and isinstance(document.get(k), list)), None
     )
     if isinstance(document, list):
-        records, start = document, text.find("[")
+        records, start = document, text.find("[", offset)
     elif key is not None:
-        match = re.search(rf'"{key}"\s*:\s*\[', text)
+        match = re.compile(rf'"{key}"\s*:\s*\[').search(text, offset)
         records, start = document[key], (match.end() - 1 if match else -1)
     else:
-        yield 1, document
+        yield text.count("\n", 0, offset) + 1, document
         return
     lines = _record_lines(text, start, len(records)) if start >= 0 else None
+    first = text.count("\n", 0, offset) + 1
     for index, record in enumerate(records):
-        yield (lines[index] if lines else 1), record
+        yield (lines[index] if lines else first), record
 
 
 def _record_lines(text: str, start: int, count: int) -> list[int] | None:

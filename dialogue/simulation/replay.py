@@ -1,8 +1,10 @@
 """Replay one ticket through the real dialogue engine, with fresh state and a clock fixed by the ticket.
 
-Customer messages are played in order, one minute apart from the ticket's ``created_at``. The replay stops at a
-handoff, and when the bot asks for something (an order number, an email, a postcode) that none of the remaining
-customer messages gives: the outcome is then ``would_ask``.
+Customer messages are played in order, one minute apart from the ticket's ``created_at``, as the customer wrote
+them: a question the bot asks does not stop the replay, since a later message may still answer it or start the
+order flow ("hello", then "where is my package?"). The replay stops at a handoff, at a goodbye once the order was
+shown, or when the customer's messages run out; when the bot is then still waiting for something (an order
+number, an email, a postcode) the outcome is ``would_ask``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from dialogue.engine import DialogueEngine, Parser, TurnResult, UserMessage
-from dialogue.events import Event, MessageInterpreted
+from dialogue.events import Event, SlotSet
 from dialogue.simulation.comparison import agent_action, compare
 from dialogue.simulation.results import HANDOFF, WOULD_ANSWER, WOULD_ASK, TicketResult, TurnRecord
 from dialogue.simulation.tickets import Ticket
@@ -25,18 +27,11 @@ TURN_GAP = timedelta(minutes=1)
 WISMO_INTENT = "order_status"
 # What the bot waits for when it asks the customer for a piece of information.
 ASKING = frozenset({"order_id", "email", "postcode", "choose_order"})
-# Entities (or intents) in a later message that answer each question.
-ANSWERED_BY = {
-    "order_id": frozenset({"order_id", "tracking_number", "email", "no_order_number"}),
-    "email": frozenset({"email", "order_id"}),
-    "postcode": frozenset({"postcode"}),
-}
 ANSWER_TEMPLATES = frozenset({"thanks", "goodbye"})
-# Replies that only the order flow sends: a ticket that got one is about an order's whereabouts.
-FLOW_TEMPLATES = frozenset(
-    {"ask_order_id", "ask_order_id_again", "ask_email", "ask_email_no_order", "ask_postcode", "choose_order",
-     "order_not_found", "orders_not_found_email", "order_stuck"}
-)  # fmt: skip
+RESOLVED_TEMPLATE = "goodbye"
+# The slot the policy sets when a message starts the order-status flow (dialogue.reading: an order_status
+# intent, or an order number, email or tracking number with no other topic).
+FLOW_SLOT, WISMO_FLOW = "flow", "wismo"
 PERSONAL = frozenset({"order_id", "email", "tracking_number", "phone", "postcode", "name"})
 
 
@@ -67,7 +62,7 @@ def mask_value(slot: str, value: str) -> str:
 
 @dataclass
 class MemoParser:
-    """The NLU with a per-ticket memo: the look-ahead and the engine then parse each message once."""
+    """The NLU with a per-ticket memo, so that a message repeated in a ticket is parsed once."""
 
     parser: Parser
     _memo: dict[tuple[str, datetime | None], ParseResult] = field(default_factory=dict)
@@ -100,6 +95,15 @@ def turn_outcome(result: TurnResult) -> tuple[str, str | None]:
     ):
         return WOULD_ANSWER, None
     return WOULD_ASK, templates[-1] if templates else None
+
+
+def started_order_flow(events: Sequence[Event]) -> bool:
+    """Whether the policy started the order-status flow in these events (its own trigger, not a guess).
+
+    >>> started_order_flow([SlotSet("flow", "wismo")]), started_order_flow([SlotSet("order_id", "1025")])
+    (True, False)
+    """
+    return any(isinstance(e, SlotSet) and e.slot == FLOW_SLOT and e.value == WISMO_FLOW for e in events)
 
 
 @dataclass
@@ -135,23 +139,14 @@ class TicketReplayer:
             outcome, reason = turn_outcome(result)
             turns.append(self._record(text, result, outcome, reason))
             answered = answered or result.state.presented
-            wismo = wismo or any(
-                isinstance(e, MessageInterpreted) and e.kind == "wismo" for e in result.new_events
-            )
-            if outcome == HANDOFF:
-                break
-            if (
-                outcome == WOULD_ASK
-                and reason in ANSWERED_BY
-                and not self._given_later(ticket, texts, index, reason)
-            ):
-                break
+            wismo = wismo or started_order_flow(result.new_events)
+            if outcome == HANDOFF or (answered and RESOLVED_TEMPLATE in turns[-1].templates):
+                break  # the team has the conversation, or the bot showed the order and said goodbye
         first, last = results[0], results[-1]
         outcome, reason = turns[-1].outcome, turns[-1].reason
         if outcome == HANDOFF and reason == "confirmed" and answered:
             outcome = WOULD_ANSWER
-        order_given = bool(last.state.lookups) or "order_id" in last.state.slots
-        wismo = wismo or answered or any(t in FLOW_TEMPLATES for turn in turns for t in turn.templates)
+        order_given = wismo and (bool(last.state.lookups) or "order_id" in last.state.slots)
         action = agent_action(ticket.tags, ticket.resolution, ticket.agent_messages)
         ranking = first.parse.intent_ranking
         top = ranking[0].confidence if ranking else first.parse.intent.confidence
@@ -163,7 +158,7 @@ class TicketReplayer:
             confidence=top,
             outcome=outcome,
             reason=reason,
-            wismo=wismo or order_given or first.parse.intent.name == WISMO_INTENT,
+            wismo=wismo or first.parse.intent.name == WISMO_INTENT,
             order_given=order_given,
             order_found=answered or any(a.outcome == "found" for a in last.state.lookups),
             low_confidence=first.parse.intent.name == OUT_OF_SCOPE or top < self.low_confidence,
@@ -172,17 +167,6 @@ class TicketReplayer:
             agent_action=action,
             comparison=compare(outcome, action),
         )
-
-    def _given_later(self, ticket: Ticket, texts: Sequence[str], index: int, awaiting: str) -> bool:
-        """Whether a later customer message answers what the bot asks for."""
-        wanted = ANSWERED_BY[awaiting]
-        for later in range(index + 1, len(texts)):
-            parse = self.engine.parser.parse(
-                texts[later], reference_time=ticket.created_at + later * TURN_GAP
-            )
-            if parse.intent.name in wanted or any(e.entity in wanted for e in parse.entities):
-                return True
-        return False
 
     @staticmethod
     def _record(text: str, result: TurnResult, outcome: str, reason: str | None) -> TurnRecord:

@@ -1,11 +1,12 @@
 """Typed values for past tickets as the readers produce them, and the bad rows they skip.
 
-A ticket is a list of messages in order; each message is from the ``customer`` or from an ``agent`` (a human,
-a bot, or an internal note). What the agent did (tags, a resolution, reply text) is kept for the comparison.
+A ticket is a list of messages in time order (file order where the export gives no time, or the same one);
+each message is from the ``customer`` or from an ``agent`` (a human, a bot, or an internal note). What the agent did (tags, a resolution, reply text) is kept for the comparison.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,6 +17,7 @@ CUSTOMER_AUTHORS = frozenset(
     {"customer", "user", "lead", "contact", "end-user", "end_user", "requester", "client"}
 )
 AGENT_AUTHORS = frozenset({"agent", "admin", "bot", "team", "operator", "staff", "support"})
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def author_side(author: str) -> str | None:
@@ -39,6 +41,25 @@ class TicketMessage:
     author: str
     text: str
     created_at: datetime | None = None
+
+
+def in_time_order(messages: Iterable[TicketMessage]) -> tuple[TicketMessage, ...]:
+    """``messages`` stably sorted by ``created_at``; an undated message stays right after the one before it.
+
+    Exports do not always list messages chronologically (a CSV sorted by author, comments re-ordered).
+
+    >>> at = lambda minute: datetime(2025, 3, 10, 12, minute, tzinfo=UTC)
+    >>> ms = [TicketMessage("customer", "b", at(5)), TicketMessage("agent", "?"),
+    ...       TicketMessage("customer", "a", at(1)), TicketMessage("customer", "c", at(5))]
+    >>> [m.text for m in in_time_order(ms)]
+    ['a', 'b', '?', 'c']
+    """
+    keyed = []
+    before = _EARLIEST
+    for message in messages:
+        before = message.created_at or before
+        keyed.append((before, message))
+    return tuple(m for _, m in sorted(keyed, key=lambda pair: pair[0]))
 
 
 @dataclass(frozen=True)
