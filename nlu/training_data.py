@@ -158,7 +158,9 @@ def _load_csv(path: Path, errors: list[InvalidTrainingData] | None) -> TrainingD
     examples: list[Example] = []
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        fields = reader.fieldnames or []
+        # Header names are matched without case or surrounding spaces ("Text, Intent" from a spreadsheet).
+        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
+        fields = reader.fieldnames
         if "text" not in fields or "intent" not in fields:
             raise InvalidTrainingData("CSV header must contain the columns text,intent", f"{path}:1")
         try:
@@ -239,6 +241,10 @@ class _Collected:
         if "examples" not in entry:
             raise InvalidTrainingData(f"{kind} {name!r} has no examples", self.where(item))
         lines = list(self._lines(entry["examples"]))
+        if not lines:
+            error = InvalidTrainingData(f"{kind} {name!r} has an empty examples block", self.where(item))
+            _keep_or_raise(error, errors)
+            return
         if kind == "intent":
             for text, line in lines:
                 try:

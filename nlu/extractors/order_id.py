@@ -6,9 +6,10 @@ A bare run of digits is an order number only
 - right after a context word, possibly through filler (``order number is 1001``, ``commande n° 1001``,
   ``« 1001 »``), or right before one (``1001 is my order``); or
 - right after "where is" / "où est" (``where is 1001``, ``où en est la 1001``), for 4 digits or more; or
+- right after a parcel noun (``my package 1001``, ``colis n° 1001``), for 4 to 10 digits; or
 - right after another order number of the same list (``commande 7781 avec la 7782``); or
-- when the message is basically just that number (``1001``, ``it's 1001``, ``je crois que c'est 1001``), as
-  in a reply to "what is your order number?".
+- when the message is basically just that number (``1001``, ``it's 1001``, ``je crois que c'est 1001``,
+  ``1002, jane@example.com``), as in a reply to "what is your order number?".
 
 Bare numbers that are inside a price, date, time, quantity or postcode are never taken, and a bare year
 (1900-2099) needs the context word immediately before it.
@@ -47,6 +48,15 @@ _TRAP_AFTER = re.compile(
 _WHERE_IS = re.compile(
     r"(?:\bwhere\s*(?:is|['’]?s)|\bo[uù]\s+(?:en\s+)?est)\s+(?:(?:my|the|la|ma)\s+)?#?$", re.IGNORECASE
 )
+# "my package 1001", "le colis n° 1001": a parcel noun announces a short number (tracking numbers are longer).
+_PARCEL_BEFORE = re.compile(
+    r"\b(?:package|parcel|shipment|delivery|colis|paquet|envoi|livraison)\s*(?:n°|nº|no\.?|#|number|num[ée]ro)?"
+    r"\s*#?$",
+    re.IGNORECASE,
+)
+_PARCEL_NUMBER_DIGITS = range(4, 11)
+# An email beside the number ("1002, jane@example.com") leaves it the whole message.
+_EMAIL_LIKE = re.compile(r"\S+@\S+")
 _CITY_AFTER = re.compile(r"\s+[A-ZÀ-Ý][a-zà-ÿ]{2,}")  # 75011 Paris
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _SELF_NAMING = re.compile(r"[A-Za-z#-]")
@@ -67,6 +77,8 @@ _WHOLE_MESSAGE_WORDS = _FILLERS | {
     "dont", "parle", "bien", "sûr", "sur", "well", "meant", "mean", "actually", "désolé", "désolée", "desole",
     "en", "fait", "non", "not", "pas", "mais", "but", "instead", "of", "au", "lieu", "wrong", "mistake",
     "erreur", "trompé", "trompée", "trompe", "me", "suis", "j'ai", "mis", "typed", "wrote", "écrit",
+    "wait", "email", "e", "mail", "courriel", "adresse", "address", "and", "et", "attendez", "attends", "ah",
+    "hmm", "hm",
 }  # fmt: skip
 # Between the right and the wrong number of a correction: "1002 not 1001", "la 1006, pas la 1005".
 _CORRECTION_GAP = re.compile(
@@ -161,6 +173,8 @@ class RegexOrderIdExtractor:
                 announced = (in_list and not year) or self._has_context(text, start, end, strict=year)
                 if not announced and not year and len(raw) >= 4:
                     announced = _WHERE_IS.search(text, max(0, start - 20), start) is not None
+                if not announced and not year and len(raw) in _PARCEL_NUMBER_DIGITS:
+                    announced = _PARCEL_BEFORE.search(text, max(0, start - 30), start) is not None
                 if not announced and not (whole and len(raw) >= 4):
                     continue
             value = ascii_digits(re.sub(r"[#\s]", "", raw).upper())
@@ -225,7 +239,7 @@ class RegexOrderIdExtractor:
                 return False
         else:
             return False
-        rest = (text[:start] + " " + text[end:]).lower()
+        rest = _EMAIL_LIKE.sub(" ", text[:start] + " " + text[end:]).lower()
         if DIGIT.search(rest):
             return False
         words = _WORD_CHARS.findall(rest)

@@ -129,6 +129,39 @@ def test_order_id_where_is_announces_number(text: str, language: str, expected: 
     assert _values(text, language) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("where is my package 1001? jane@example.com", "en", ["1001"]),
+        ("my parcel 1001 hasn't arrived", "en", ["1001"]),
+        ("où est mon colis 1001 ?", "fr", ["1001"]),
+        ("le colis n° 4521 est en retard", "fr", ["4521"]),
+        ("I ordered 2 parcels", "en", []),
+        ("my package weighs 2000 g", "en", []),
+        ("delivery 2024", "en", []),
+        ("le colis pèse 1500 grammes", "fr", []),
+        ("parcel 15501234567890", "en", []),  # that long, a tracking number
+    ],
+)
+def test_order_id_parcel_noun_announces_short_number(text: str, language: str, expected: list[str]) -> None:
+    """Regression (dialogue audit): "my package 1001" was not an order number, so Jane got a list instead."""
+    assert _values(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1002, jane@example.com", ["1002"]),
+        ("oh wait it's 1002, jane@example.com", ["1002"]),
+        ("sorry, wrong number, it's 1002. email jane@example.com", ["1002"]),
+        ("I paid 1002 from jane@example.com", []),
+    ],
+)
+def test_order_id_number_beside_an_email_is_still_the_whole_message(text: str, expected: list[str]) -> None:
+    """Regression (dialogue audit): a corrected number sent with the email was dropped."""
+    assert _values(text) == expected
+
+
 def test_order_id_value_drops_hash_but_text_keeps_it() -> None:
     (entity,) = EXTRACTOR.extract("commande #4410")
     assert (entity.text, entity.value) == ("#4410", "4410")

@@ -45,6 +45,20 @@ def test_validate_flags_single_example_intent(tmp_path):
     assert issue[0] == "/en/nlu.yml:12" and issue[1] == "error" and "thanks" in issue[2]
 
 
+@pytest.mark.parametrize("block", ["|\n", '""\n', "[]\n"])
+def test_validate_flags_intent_with_an_empty_examples_block(tmp_path, block):
+    """Regression (NLU audit): an empty ``examples:`` block dropped the intent silently."""
+    write(tmp_path / "en" / "nlu.yml", GOOD + "- intent: thanks\n  examples: " + block)
+    [issue] = messages(tmp_path)
+    assert issue[0] == "/en/nlu.yml:10" and issue[1] == "error" and "'thanks' has an empty examples" in issue[2]
+
+
+def test_csv_header_is_matched_without_case_or_spaces(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "data.csv").write_text("Text, Intent\nhello there,greet\ngood morning, greet\n")
+    assert messages(tmp_path) == []
+
+
 def test_validate_flags_same_example_under_two_intents_after_normalising(tmp_path):
     write(
         tmp_path / "en" / "nlu.yml",
