@@ -23,6 +23,14 @@ TOPIC_INTENTS = frozenset(
 NOT_A_CHOICE_INTENTS = frozenset({"deny", "goodbye", "thanks", "order_status", "no_order_number"})
 INFO_ENTITIES = ("tracking_number", "carrier", "order_date", "phone")
 _POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$")
+# "yes, but when will it arrive?": a question about the order shown that starts by saying it is the one.
+_AFFIRM_START = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|ok(?:ay)?|right|correct|exactly|that'?s (?:it|the one|right)|oui|ouais|"
+    r"exact(?:ement)?|c'?est (?:[çc]a|bien [çc]a|elle|la bonne))\b",
+    re.IGNORECASE,
+)
+# Where a "yes" answers the not-found reply ("check the number"): the customer insists the details are right.
+INSIST_AWAITING = frozenset({"order_id", "email", "postcode"})
 _POSTCODE_CUE = re.compile(
     r"(?:post\s?code|zip(?:\s?code)?|code\s+postal|postal\s+code|\bcp)\s*(?:is|est|was|:)?\s*"
     r"(?P<value>[A-Za-z0-9][A-Za-z0-9 \-]{1,9}[A-Za-z0-9])\s*[.!]*$",
@@ -56,7 +64,8 @@ class Reading:
 
     Attributes:
         kind: request_human, other_topic, confirm, wrong_order, correction, choice, unclear_choice,
-            no_order_number, greet, thanks, goodbye, affirm, wismo, inform or not_understood.
+            no_order_number, greet, thanks, goodbye, affirm, insists (a "yes" to "please check the number"),
+            wismo, inform or not_understood.
         topic: The support topic for ``other_topic`` (the intent), else the intent itself.
         slots: Slot changes, in the order they must be applied.
     """
@@ -219,7 +228,7 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
     if awaiting == "confirm" and state.order is not None:
         if new_id:
             return Reading("correction", intent, flow_slots())
-        if intent in ("affirm", "thanks"):
+        if intent in ("affirm", "thanks") or (intent == "order_status" and _AFFIRM_START.match(parse.text)):
             return Reading("confirm", intent, (("order_confirmed", state.order.order_id),))
         if intent == "deny":
             return Reading("wrong_order", intent, (("order_id", None),))
@@ -244,4 +253,10 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
     if intent == "order_status":
         restart = (("order_id", None),) if state.slots.get("order_confirmed") or state.presented else ()
         return Reading("wismo", intent, flow_slots(*restart))
+    if intent == "affirm" and awaiting in INSIST_AWAITING and _last_lookup_failed(state):
+        return Reading("insists", intent, tuple(info))
     return Reading("not_understood", intent, tuple(info))
+
+
+def _last_lookup_failed(state: ConversationState) -> bool:
+    return bool(state.lookups) and state.lookups[-1].outcome in FAILED_OUTCOMES
