@@ -50,7 +50,9 @@ def test_validate_flags_intent_with_an_empty_examples_block(tmp_path, block):
     """Regression (NLU audit): an empty ``examples:`` block dropped the intent silently."""
     write(tmp_path / "en" / "nlu.yml", GOOD + "- intent: thanks\n  examples: " + block)
     [issue] = messages(tmp_path)
-    assert issue[0] == "/en/nlu.yml:10" and issue[1] == "error" and "'thanks' has an empty examples" in issue[2]
+    assert (
+        issue[0] == "/en/nlu.yml:10" and issue[1] == "error" and "'thanks' has an empty examples" in issue[2]
+    )
 
 
 def test_csv_header_is_matched_without_case_or_spaces(tmp_path):
