@@ -65,6 +65,28 @@ def names_a_choice(text: str, entities: Sequence[Entity]) -> bool:
     )
 
 
+_MIN_ITEM_WORD = 3
+# Words of "the one with the notebook" that name no item.
+_CHOICE_FILLERS = frozenset(
+    {"order", "orders", "commande", "commandes", "celle", "celui", "avec", "that", "this", "with", "please",
+     "dans", "which", "laquelle", "lequel", "there", "where", "contains", "contient", "the", "thing", "truc",
+     "one", "ones", "and", "les", "des", "une", "pas", "non", "yes", "oui", "for", "pour", "not", "was", "qui",
+     "item", "article", "svp", "est", "it's", "its", "mine", "mon", "mes"}
+)  # fmt: skip
+
+
+def _item_score(name: str, folded: str, words: Sequence[str]) -> float:
+    """How well the message names the item: the whole name in the text, or one of its words.
+
+    >>> _item_score("carnet de notes", "celle avec le carnet", ["carnet"]) >= 80
+    True
+    """
+    whole = fuzz.partial_ratio(name, folded)
+    name_words = [w for w in _WORD.findall(name) if len(w) >= _MIN_ITEM_WORD]
+    best_word = max((fuzz.ratio(w, n) for w in words for n in name_words), default=0.0)
+    return max(whole, best_word)
+
+
 def choose_order(
     text: str, entities: Sequence[Entity], candidates: Sequence[Order], threshold: int = 80
 ) -> Order | None:
@@ -82,8 +104,9 @@ def choose_order(
     if position is not None:
         return candidates[position]
     folded = _fold(text)
+    words = [w for w in _WORD.findall(folded) if len(w) >= _MIN_ITEM_WORD and w not in _CHOICE_FILLERS]
     scores = [
-        max((fuzz.partial_ratio(_fold(item.name), folded) for item in o.items), default=0.0)
+        max((_item_score(_fold(item.name), folded, words) for item in o.items), default=0.0)
         for o in candidates
     ]
     best = max(scores, default=0.0)

@@ -199,13 +199,16 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
             slots.append(("order_id", order_id))
         return (*info, *slots)
 
-    if intent == "request_human":
-        return Reading("request_human", intent, tuple(x for x in flow_slots() if x[0] != "flow"))
     awaiting = state.awaiting
     if awaiting == "choose_order" and state.candidates:
+        # An answer that designates exactly one listed order is the choice, whatever intent it reads as
+        # ("scarf please" reads as a request for a human, "the one with the mugs" as a complaint).
         chosen = choose_order(parse.text, parse.entities, state.candidates, config.fuzzy_threshold)
         if chosen is not None:
             return Reading("choice", intent, (*info, ("order_id", chosen.order_id)))
+    if intent == "request_human":
+        return Reading("request_human", intent, tuple(x for x in flow_slots() if x[0] != "flow"))
+    if awaiting == "choose_order" and state.candidates:
         # "the third one" of two, "yes", "hmm": ask which again rather than hand off ("the third one" reads
         # as a complaint). A topic intent that names no order still goes to its team.
         tries_to_choose = intent not in TOPIC_INTENTS or names_a_choice(parse.text, parse.entities)
