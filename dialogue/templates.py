@@ -161,7 +161,10 @@ def load_templates(directory: str | Path, languages: tuple[str, ...] = ("en", "f
     for language in languages:
         path = Path(directory) / language / "responses.yml"
         if not path.exists():
-            raise TemplateError(f"{path}: responses file not found for language {language!r}")
+            raise TemplateError(
+                f"{path}: responses file not found for language {language!r} (dialogue.templates_dir is "
+                f"read from the working folder {Path.cwd()}: run from the project folder or give a full path)"
+            )
         try:
             content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:

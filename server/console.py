@@ -2,7 +2,8 @@
 
 ``GET /api/v1/demo/orders`` lists the embedded demo shop's orders (order number, email, status, carriers) so a
 tester can try real order numbers. It answers 404 when the connector is anything but the embedded demo shop:
-a real shop's orders are never listed. It sits under ``/api/`` and so behind the bearer token when one is set.
+a real shop's orders are never listed. It sits under ``/api/`` and so behind the bearer token when one is set;
+without a token, the emails of orders that are not the bundled sample are masked.
 """
 
 from __future__ import annotations
@@ -10,14 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sanic import Blueprint, HTTPResponse, Request
 from sanic.response import json
 
-from dialogue.connectors.demo_shop import DemoShopConnector, connect
+from dialogue.connectors.demo_shop import DemoShopConnector, connect, seed_orders
+from nlu.masking import mask_email
 from server.errors import HTTPError, NotFound
 
 logger = logging.getLogger(__name__)
@@ -109,7 +113,28 @@ async def demo_orders(request: Request) -> HTTPResponse:
         raise HTTPError(
             "the demo shop is unreadable; recreate it with `wismo shop import`", status=503
         ) from exc
-    return json({"connector": "demo", "orders": [o.to_dict() for o in orders]})
+    token_set = bool(getattr(request.app.ctx.settings.server, "api_token", None))
+    return json({"connector": "demo", "orders": [o.to_dict() for o in shown_orders(orders, token_set)]})
+
+
+def shown_orders(orders: list[DemoOrderRow], token_set: bool) -> list[DemoOrderRow]:
+    """The rows as the panel may show them: the bundled sample orders in full; orders imported with
+    ``wismo shop import`` / ``--orders`` (real customers, perhaps) with masked emails unless the API is behind
+    ``WISMO_API_TOKEN``.
+
+    >>> rows = [DemoOrderRow("1001", "jane@example.com", "delivered"), DemoOrderRow("77", "bob@shop.io", "pending")]
+    >>> [o.email for o in shown_orders(rows, token_set=False)]
+    ['jane@example.com', 'b***@s***.io']
+    """
+    if token_set:
+        return orders
+    sample = _sample_pairs()
+    return [o if (o.order_id, o.email) in sample else replace(o, email=mask_email(o.email)) for o in orders]
+
+
+@lru_cache(maxsize=1)
+def _sample_pairs() -> frozenset[tuple[str, str]]:
+    return frozenset((o.order_id, o.email) for o in seed_orders(datetime(2025, 1, 1, tzinfo=UTC)))
 
 
 def console_blueprint() -> Blueprint:

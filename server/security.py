@@ -46,6 +46,8 @@ def parse_json_body(content_type: str | None, body: bytes) -> Any:
         return json.loads(body or b"")
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"body is not valid JSON ({type(exc).__name__})", field="body") from exc
+    except RecursionError as exc:  # thousands of nested brackets: no request of ours nests that deep
+        raise BadRequest("body is nested too deeply", field="body") from exc
 
 
 @dataclass

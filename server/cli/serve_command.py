@@ -58,6 +58,19 @@ def _prepare(settings: object) -> None:
         ensure_default_model(model, settings.server.training_data, settings.nlu)
     elif model != DEFAULT_MODEL_DIR and not (Path(model) / "metadata.json").exists():
         raise InvalidSettings(f"--model: no trained model in {model} (run `wismo train --out {model}`)")
+    _check_parts(settings)
+
+
+def _check_parts(settings: Any) -> None:
+    """Build what each worker builds at start-up, so a bad template, connector or channel setting is one clear
+    error here rather than a traceback in every worker."""
+    from dialogue.connectors.factory import build_connector
+    from dialogue.templates import load_templates
+    from server.channels import build_channels, channel_settings
+
+    load_templates(settings.dialogue.templates_dir, settings.dialogue.languages)
+    build_connector(settings.connector)
+    build_channels(channel_settings(settings))
 
 
 def _worker_app(settings: object, log_level: int) -> Any:
@@ -76,9 +89,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from sanic import Sanic
     from sanic.worker.loader import AppLoader
 
+    from dialogue.connectors.errors import ConnectorConfigError
     from dialogue.connectors.order_import import OrderImportError
+    from dialogue.errors import DialogueError
     from nlu.errors import NLUError
     from server.app import create_app
+    from server.channels.errors import ChannelConfigError
     from server.errors import InvalidSettings
     from server.logging_setup import setup_logging
     from server.metrics import MULTIPROC_ENV
@@ -90,7 +106,15 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(args.config, overrides=overrides, orders_file=args.orders)
         _prepare(settings)
-    except (InvalidSettings, OrderImportError, NLUError, FileNotFoundError) as exc:
+    except (
+        InvalidSettings,
+        OrderImportError,
+        NLUError,
+        FileNotFoundError,
+        DialogueError,
+        ConnectorConfigError,
+        ChannelConfigError,
+    ) as exc:
         return fail(str(exc))
     server = settings.server
     run_options: dict[str, Any] = {

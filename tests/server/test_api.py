@@ -136,6 +136,14 @@ def test_post_message_malformed_json_is_400(client, conversation_id):
     assert (response.status_code, response.json()["field"]) == (400, "body")
 
 
+@pytest.mark.parametrize("path", [MESSAGES.format("deep"), "/webhooks/rest/webhook", "/model/parse"])
+def test_deeply_nested_json_is_400_not_500(client, path):
+    """Regression (server audit): 20,000 nested brackets exhausted the JSON parser's recursion: HTTP 500."""
+    body = b'{"text": "hi", "customer": ' + b"[" * 20_000 + b"]" * 20_000 + b"}"
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()["field"]) == (400, "body")
+
+
 def test_post_message_wrong_content_type_is_415(client, conversation_id):
     response = client.post(
         MESSAGES.format(conversation_id), content=b"text=hi", headers={"content-type": "text/plain"}

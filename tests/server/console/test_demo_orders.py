@@ -11,7 +11,7 @@ import pytest
 
 from dialogue.connectors.base import InMemoryConnector
 from dialogue.connectors.demo_shop import DemoShopConnector, create_demo_shop
-from server.console import DemoOrderRow, console_blueprint, demo_shop_path, read_demo_orders
+from server.console import DemoOrderRow, console_blueprint, demo_shop_path, read_demo_orders, shown_orders
 from tests.server.console.conftest import API_TOKEN
 from tests.server.live import LiveServer
 
@@ -46,6 +46,18 @@ def test_read_demo_orders_missing_file_raises(tmp_path: Path) -> None:
 )
 def test_demo_shop_path_only_for_the_embedded_demo_shop(connector: Any, expected: Path | None) -> None:
     assert demo_shop_path(connector) == expected
+
+
+def test_imported_orders_show_masked_emails_without_a_token(tmp_path: Path) -> None:
+    """Regression (server audit): after ``--orders real.csv`` the open panel listed real customers' emails."""
+    orders = [*read_demo_orders(create_demo_shop(tmp_path / "shop.sqlite3")),
+              DemoOrderRow("5001", "real.customer@gmail.com", "shipped")]  # fmt: skip
+
+    open_panel = {o.order_id: o.email for o in shown_orders(orders, token_set=False)}
+    behind_token = {o.order_id: o.email for o in shown_orders(orders, token_set=True)}
+
+    assert open_panel["5001"] == "r***@g***.com" and open_panel["1005"] == "marie.dupont@exemple.fr"
+    assert behind_token["5001"] == "real.customer@gmail.com"
 
 
 def test_console_blueprint_is_fresh_per_call() -> None:
