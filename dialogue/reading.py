@@ -65,6 +65,7 @@ class Reading:
     Attributes:
         kind: request_human, other_topic, confirm, wrong_order, correction, choice, unclear_choice,
             no_order_number, greet, thanks, goodbye, affirm, insists (a "yes" to "please check the number"),
+            bad_email (an answer with an "@" but no address that could be read),
             wismo, inform or not_understood.
         topic: The support topic for ``other_topic`` (the intent), else the intent itself.
         slots: Slot changes, in the order they must be applied.
@@ -256,6 +257,8 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
     if intent == "order_status":
         restart = (("order_id", None),) if state.slots.get("order_confirmed") or state.presented else ()
         return Reading("wismo", intent, flow_slots(*restart))
+    if awaiting == "email" and "@" in parse.text and intent not in TOPIC_INTENTS:
+        return Reading("bad_email", intent, tuple(info))  # "marie@exemple,fr": no address could be read
     if intent == "affirm" and awaiting in INSIST_AWAITING and _last_lookup_failed(state):
         return Reading("insists", intent, tuple(info))
     return Reading("not_understood", intent, tuple(info))

@@ -172,7 +172,7 @@ def apply(state: ConversationState, event: Event) -> ConversationState:
             transcript=(*state.transcript, line),
         )
     if isinstance(event, MessageInterpreted):
-        streak = state.not_understood_streak + 1 if event.kind == "not_understood" else 0
+        streak = state.not_understood_streak + 1 if event.kind in ("not_understood", "bad_email") else 0
         unclear = state.unclear_choices + 1 if event.kind == "unclear_choice" else 0
         return replace(
             state,

@@ -61,6 +61,8 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "order_stuck": ORDER_VARIABLES,
     "choose_order": frozenset({"orders", "count"}),
     "choose_order_again": frozenset({"orders", "count"}),
+    "choose_order_other": frozenset({"orders", "count"}),
+    "ask_email_invalid": frozenset(),
     "anything_else": frozenset(),
     "part_tracking": frozenset({"carrier", "tracking_number", "tracking_url"}),
     "part_no_tracking": frozenset(),
