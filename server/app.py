@@ -23,7 +23,7 @@ from server.api import conversations, operations, rasa
 from server.channels import channel_blueprints
 from server.console import console_blueprint
 from server.cors import add_cors
-from server.errors import HTTPError, StoreError, TooManyRequests
+from server.errors import HTTPError, StoreError, TooManyRequests, Unauthorized
 from server.metrics import Metrics
 from server.security import RateLimiter, require_token
 from server.settings import ServerSettings, Settings
@@ -46,6 +46,8 @@ class JSONErrorHandler(ErrorHandler):
             status, message, field = exception.status, exception.message, exception.field
             if isinstance(exception, TooManyRequests):
                 headers["Retry-After"] = str(max(1, round(exception.retry_after)))
+            elif isinstance(exception, Unauthorized):
+                headers["WWW-Authenticate"] = 'Bearer realm="wismo"'  # RFC 6750
         elif isinstance(exception, SanicException):
             status, message, field = exception.status_code, str(exception.message or "error"), None
         elif isinstance(exception, StoreError):

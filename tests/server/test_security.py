@@ -20,6 +20,7 @@ def test_api_requires_the_bearer_token_when_set(serve, conversation_id):
     health = httpx.get(f"{live.url}/health")
     assert [r.status_code for r in (missing, wrong, right, health)] == [401, 401, 200, 200]
     assert "s3cret" not in missing.text
+    assert missing.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_rate_limit_per_conversation_is_429_with_retry_after(serve, conversation_id):
@@ -28,6 +29,18 @@ def test_rate_limit_per_conversation_is_429_with_retry_after(serve, conversation
     codes = [httpx.post(url, json=MESSAGE).status_code for _ in range(4)]
     other = httpx.post(f"{live.url}/api/v1/conversations/{conversation_id}-b/messages", json=MESSAGE)
     assert codes == [200, 200, 200, 429] and other.status_code == 200
+
+
+def test_retried_message_id_gets_its_answer_past_the_conversation_limit(serve, conversation_id):
+    """Regression (server audit): a helpdesk retrying a delivered message got 429 instead of the answer."""
+    live = serve(rate_limits=RateLimits(per_ip_per_minute=0, per_conversation_per_minute=2))
+    url = f"{live.url}/api/v1/conversations/{conversation_id}/messages"
+    first = httpx.post(url, json={"text": "where is my order?", "message_id": "m1"})
+    httpx.post(url, json={"text": "1001", "message_id": "m2"})
+    retried = httpx.post(url, json={"text": "where is my order?", "message_id": "m1"})
+    fresh = httpx.post(url, json={"text": "hello", "message_id": "m3"})
+    assert (first.status_code, retried.status_code, fresh.status_code) == (200, 200, 429)
+    assert retried.json()["replies"] == first.json()["replies"]
 
 
 def test_rate_limit_per_ip_is_429(serve, conversation_id):
