@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dialogue.connectors.demo_shop import connect, save_orders
 from dialogue.connectors.fields import normalise_email, normalise_order_id, parse_timestamp
@@ -210,12 +211,30 @@ def _parcel(values: dict[str, str]) -> Fulfilment | None:
     return Fulfilment(
         carrier=values.get("carrier") or None,
         tracking_number=values.get("tracking_number") or None,
-        tracking_url=values.get("tracking_url") or None,
+        tracking_url=_web_address(values.get("tracking_url") or None),
         shipped_at=_date(values, "shipped_at"),
         estimated_delivery=_date(values, "estimated_delivery"),
         last_event_at=_date(values, "last_event_at"),
         status=_status(raw_status, "fulfilment_status") if raw_status else None,
     )
+
+
+def _web_address(value: str | None) -> str | None:
+    """A tracking link customers will click: only ``http(s)://`` addresses (never ``javascript:``).
+
+    >>> _web_address("https://track.example/1Z9"), _web_address(None)
+    ('https://track.example/1Z9', None)
+    """
+    if value is None:
+        return None
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(c.isspace() for c in value.strip())
+    ):
+        raise ValueError(f"tracking_url {value[:60]!r} is not an http(s) address")
+    return value.strip()
 
 
 def _status(value: str, key: str) -> OrderStatus:

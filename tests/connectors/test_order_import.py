@@ -74,6 +74,14 @@ async def test_import_orders_reports_every_bad_row_with_file_and_line(tmp_path, 
     assert "missing order_id" in errors[3]
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "track.example/1Z9", "https://", "ftp://x.example/1"])
+async def test_import_orders_refuses_a_tracking_url_that_is_not_a_web_address(tmp_path, db, url):
+    """Regression (connector audit): ``javascript:`` links were imported and then shown to customers."""
+    path = write(tmp_path, "url.csv", f"{HEADER}\n4001,ok@example.com,shipped,UPS,1Z9,{url},,,,,\n")
+    with pytest.raises(OrderImportError, match=r"url\.csv:2: tracking_url .* is not an http\(s\) address"):
+        import_orders(db, path)
+
+
 async def test_import_orders_bad_row_imports_nothing(tmp_path, db):
     text = GOOD_CSV + "2003,carol@example.com,teleported,,,,,,,,\n"
     with pytest.raises(OrderImportError):
