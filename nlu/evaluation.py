@@ -7,6 +7,7 @@ the data and pools their predictions. Both return an :class:`EvaluationResult` w
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from nlu.config import NLUConfig
 from nlu.engine import NLUEngine
 from nlu.types import OUT_OF_SCOPE, Entity, Example, TrainingData
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class EvaluationResult:
@@ -30,6 +33,13 @@ class EvaluationResult:
     confidences: list[float]
     texts: list[str]
     entity_scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    # What was scored and how (see :func:`describe_source`); ``evaluated_on`` in :meth:`to_dict`.
+    source: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_note(self) -> str:
+        """One sentence that says what was scored, for reports and the console."""
+        return str(self.source.get("note", ""))
 
     @property
     def labels(self) -> list[str]:
@@ -94,6 +104,7 @@ class EvaluationResult:
             "entities": self.entity_scores,
             "out_of_scope": self.out_of_scope(),
             "confusions": [{"gold": g, "predicted": p, "count": n} for g, p, n in self.confusions()],
+            "evaluated_on": self.source,
         }
 
 
@@ -137,8 +148,61 @@ def _matched_predictions(
     )
 
 
+def describe_source(
+    n_examples: int, *, folds: int | None = None, training_data: bool | None = None
+) -> dict[str, Any]:
+    """What an evaluation scored: ``method``, ``folds``, ``examples``, ``training_data`` and a ``note``.
+
+    ``training_data`` is True when the examples are the model's own training data (scores are then
+    optimistic, near 100%), False when they are not, None when cross-validated.
+
+    >>> describe_source(10, training_data=True)["note"]
+    "scored on the data given: 10 examples; these are the model's training data, so the scores are optimistic: use --folds K for an honest estimate"
+    >>> describe_source(10, folds=5)["note"]
+    'cross-validated: 5 folds over 10 examples, each scored by a model trained without it'
+    """
+    if folds:
+        note = f"cross-validated: {folds} folds over {n_examples} examples, each scored by a model trained without it"
+    elif training_data:
+        note = (
+            f"scored on the data given: {n_examples} examples; these are the model's training data, so the "
+            "scores are optimistic: use --folds K for an honest estimate"
+        )
+    else:
+        note = (
+            f"scored on the data given: {n_examples} examples with the model as trained, not cross-validated "
+            "(examples the model was trained on score near 100%; use --folds K to cross-validate)"
+        )
+    return {
+        "method": "cross_validation" if folds else "trained_model",
+        "folds": folds,
+        "examples": n_examples,
+        "training_data": None if folds else bool(training_data),
+        "note": note,
+    }
+
+
+def is_training_data(engine: NLUEngine, examples: Sequence[Example]) -> bool:
+    """Whether ``examples`` are exactly the data ``engine`` was trained on (its ``training_data_hash``).
+
+    The engine keeps its synonyms and lookups but not the training regexes, so data with regexes reads as not
+    the training data: the source note then still says the scores were not cross-validated.
+    """
+    from nlu.model_io import data_hash
+
+    recorded = engine.metadata.get("training_data_hash")
+    if not recorded:
+        return False
+    data = TrainingData(tuple(examples), dict(engine.synonyms), {}, dict(engine.lookups))
+    return bool(recorded == data_hash(data, engine.config))
+
+
 def evaluate(engine: NLUEngine, examples: Sequence[Example], *, entities: bool = True) -> EvaluationResult:
-    """Scores of ``engine`` on ``examples`` (intents in one batch, entities message by message)."""
+    """Scores of ``engine`` on ``examples`` (intents in one batch, entities message by message).
+
+    The result's ``source`` says whether ``examples`` are the model's own training data; when they are, a
+    warning says so too (the console shows it next to the table).
+    """
     texts = [e.text for e in examples]
     probs, languages = engine.classify_batch(texts, [e.language for e in examples])
     decisions = engine.decide_batch(probs)
@@ -151,6 +215,10 @@ def evaluate(engine: NLUEngine, examples: Sequence[Example], *, entities: bool =
     if entities and any(e.entities for e in examples):
         found = [engine.extract_entities(t, lang) for t, lang in zip(texts, languages, strict=True)]
         result.entity_scores = score_entities(examples, found)
+    own = is_training_data(engine, examples)
+    result.source = describe_source(len(examples), training_data=own)
+    if own:
+        logger.warning("nlu.evaluate_training_data %s", result.source_note)
     return result
 
 
@@ -184,7 +252,9 @@ def cross_validate(
         found += [engine.extract_entities(e.text, e.language or "en") for e in part]
         if progress:
             progress(index + 1, folds)
-    pooled = EvaluationResult(gold, predicted, confidences, texts)
+    pooled = EvaluationResult(
+        gold, predicted, confidences, texts, source=describe_source(len(gold), folds=folds)
+    )
     if any(e.entities for e in tested):
         pooled.entity_scores = score_entities(tested, found)
     return pooled
@@ -206,7 +276,16 @@ def write_report(result: EvaluationResult, out_dir: str, title: str = "wismo NLU
     for g, p in zip(result.gold, result.predicted, strict=True):
         matrix[position[g]][position[p]] += 1
     oos = summary["out_of_scope"]
+    source = result.source or describe_source(len(result.gold))
     headline = [
+        (
+            "evaluated on",
+            f"{source['folds']}-fold cross-validation"
+            if source["folds"]
+            else "the model's training data"
+            if source["training_data"]
+            else "the data given",
+        ),
         ("accuracy", f"{result.accuracy:.1%}"),
         ("macro F1", f"{result.macro_f1:.3f}"),
         ("examples", str(len(result.gold))),
@@ -217,8 +296,10 @@ def write_report(result: EvaluationResult, out_dir: str, title: str = "wismo NLU
             ("out-of-scope recall", f"{oos['recall']:.1%}"),
         ]
     intents = summary["intents"]
+    note = source["note"][:1].upper() + source["note"][1:]
     body = [
         h.cards(headline),
+        f'<p class="{"bad" if source["training_data"] else "note"}">{h.esc(note)}.</p>',
         h.section(
             "Intents",
             h.table(

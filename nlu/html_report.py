@@ -83,31 +83,66 @@ def bar_chart(items: Sequence[tuple[str, float]], *, title: str = "", value_form
     return _svg(width, height, title, "".join(rows))
 
 
+def count_ticks(peak: int, most: int = 5) -> list[int]:
+    """Round, evenly spaced counts from 0 to at least ``peak`` for a count axis (at most ``most`` + 1 ticks).
+
+    >>> count_ticks(0), count_ticks(3), count_ticks(47), count_ticks(1200)
+    ([0, 1], [0, 1, 2, 3], [0, 10, 20, 30, 40, 50], [0, 500, 1000, 1500])
+    """
+    step, base = 1, 1
+    while -(-peak // step) > most:  # ceil(peak / step) intervals are too many: next of 1, 2, 5, 10, 20, 50...
+        step = next(s for s in (base, 2 * base, 5 * base, 10 * base) if s > step)
+        base = step if step == 10 * base else base
+    top = max(1, -(-peak // step)) * step
+    return list(range(0, top + 1, step))
+
+
 def histogram(
-    values: Sequence[float], *, bins: int = 20, low: float = 0.0, high: float = 1.0, title: str = ""
+    values: Sequence[float],
+    *,
+    bins: int = 20,
+    low: float = 0.0,
+    high: float = 1.0,
+    title: str = "",
+    y_label: str = "count",
 ) -> str:
-    """Vertical histogram of values in [low, high]."""
+    """Vertical histogram of values in [low, high], with a count axis (ticks and ``y_label``) on the left."""
     counts = [0] * bins
     for v in values:
         index = min(bins - 1, max(0, int((v - low) / (high - low) * bins)))
         counts[index] += 1
-    width, height, margin = 720, 240, 30
-    peak = max(counts) or 1
-    bar_w = (width - 2 * margin) / bins
+    width, height, margin, left = 720, 240, 30, 60
+    ticks = count_ticks(max(counts))
+    peak = ticks[-1]
+    plot_h = height - 2 * margin
+    bar_w = (width - left - margin) / bins
     bars = []
     for i, c in enumerate(counts):
-        h = (height - 2 * margin) * c / peak
-        x = margin + i * bar_w
+        h = plot_h * c / peak
+        x = left + i * bar_w
         bars.append(
             f'<rect x="{x:.1f}" y="{height - margin - h:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" fill="{PALETTE[0]}">'
             f"<title>{low + i * (high - low) / bins:.2f}-{low + (i + 1) * (high - low) / bins:.2f}: {c}</title></rect>"
         )
-    axis = "".join(
-        f'<text x="{margin + k * (width - 2 * margin) / 4:.0f}" y="{height - 10}" text-anchor="middle">'
+    x_axis = "".join(
+        f'<text x="{left + k * (width - left - margin) / 4:.0f}" y="{height - 10}" text-anchor="middle">'
         f"{low + k * (high - low) / 4:.2f}</text>"
         for k in range(5)
     )
-    return _svg(width, height, title, "".join(bars) + axis)
+    y_axis = (
+        f'<line x1="{left - 4}" y1="{margin}" x2="{left - 4}" y2="{height - margin}" stroke="#999"/>'
+        + "".join(
+            f'<line x1="{left - 8}" y1="{y:.1f}" x2="{left - 4}" y2="{y:.1f}" stroke="#999"/>'
+            f'<text class="y-tick" x="{left - 10}" y="{y + 4:.1f}" text-anchor="end">{t}</text>'
+            for t in ticks
+            for y in [height - margin - plot_h * t / peak]
+        )
+    )
+    y_title = (
+        f'<text x="14" y="{height / 2:.0f}" text-anchor="middle" transform="rotate(-90 14 {height / 2:.0f})">'
+        f"{esc(y_label)}</text>"
+    )
+    return _svg(width, height, title, "".join(bars) + x_axis + y_axis + y_title)
 
 
 def heatmap(labels: Sequence[str], matrix: Sequence[Sequence[int]], *, title: str = "") -> str:

@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from dialogue.simulation.comparison import closing_resolution
 from dialogue.simulation.tickets import (
     AGENT,
     CUSTOMER,
@@ -147,9 +148,9 @@ def _intercom(record: dict[str, Any], where: str) -> Ticket:
         if text and part_side:
             when = parse_when(part["created_at"]) if isinstance(part.get("created_at"), int) else None
             messages.append(TicketMessage(part_side, text, when))
-    state = record.get("state")
-    return Ticket(ticket_id, created, tuple(messages), _tags(record.get("tags")),
-                  str(state) if state else None, where)  # fmt: skip
+    # An open or snoozed conversation is not a resolution: only a closed one says what the agent did.
+    state = closing_resolution(str(record.get("state") or ""))
+    return Ticket(ticket_id, created, tuple(messages), _tags(record.get("tags")), state, where)
 
 
 def _zendesk(record: dict[str, Any], where: str) -> Ticket:
@@ -183,6 +184,6 @@ def _zendesk(record: dict[str, Any], where: str) -> Ticket:
         messages.append(TicketMessage(side, text, when))
     if not messages and str(ticket.get("description") or "").strip():
         messages.append(TicketMessage(CUSTOMER, str(ticket["description"]).strip(), created))
-    status = ticket.get("status")
-    return Ticket(ticket_id, created, tuple(messages), _tags(ticket.get("tags")),
-                  str(status) if status else None, where)  # fmt: skip
+    # new, open, pending and hold tickets are not resolved: only solved or closed ones say what the agent did.
+    status = closing_resolution(str(ticket.get("status") or ""))
+    return Ticket(ticket_id, created, tuple(messages), _tags(ticket.get("tags")), status, where)

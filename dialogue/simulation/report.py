@@ -18,15 +18,25 @@ from nlu.html_report import bar_chart, cards, esc, funnel, histogram, page, sect
 __all__ = ["instructive", "render_report", "write_report", "write_test_report"]
 
 MAX_INSTRUCTIVE = 50
+# Why a ticket is in the table, by priority; a handoff names its reason (see :func:`_why`).
 _WHY = (
     "the bot and the agent went different ways",
     "handed off: not understood",
     "first message low confidence",
-    "handed off: order not found or look-up failed",
-    "handed off: other reason",
+    "handed off: {reason}",
+    "handed off: {reason}",
     "the bot is still asking",
     "answered by the bot",
 )
+_REASON_WORDS = {
+    "requested_human": "the customer asked for a human (requested_human)",
+    "not_found": "order not found (not_found)",
+    "lookup_failed": "order look-up failed (lookup_failed)",
+    "stuck_shipment": "shipment stuck (stuck_shipment)",
+    "other_topic": "another topic than an order's status (other_topic)",
+    "confirmed": "the customer still wanted a person after the status (confirmed)",
+    "not_understood": "not understood (not_understood)",
+}
 
 
 def _priority(result: TicketResult) -> int:
@@ -43,36 +53,52 @@ def _priority(result: TicketResult) -> int:
     return 5 if result.outcome == WOULD_ASK else 6
 
 
+def _why(result: TicketResult) -> str:
+    """Why a ticket is worth reading; a handoff says its real reason.
+
+    >>> _why(TicketResult("1", "x", "en", "request_human", 0.9, "handoff", "requested_human", False, False,
+    ...                   False, False, 1, ()))
+    'handed off: the customer asked for a human (requested_human)'
+    """
+    reason = str(result.reason or "no reason recorded")
+    return _WHY[_priority(result)].format(reason=_REASON_WORDS.get(reason, reason))
+
+
+def _ranked(results: Sequence[TicketResult], limit: int) -> list[int]:
+    return sorted(range(len(results)), key=lambda i: (_priority(results[i]), i))[:limit]
+
+
 def instructive(
     results: Sequence[TicketResult], limit: int = MAX_INSTRUCTIVE
 ) -> list[tuple[TicketResult, str]]:
     """The tickets most worth reading, with why: disagreements first, then misunderstandings, ... (stable)."""
-    ranked = sorted(range(len(results)), key=lambda i: (_priority(results[i]), i))[:limit]
-    return [(results[i], _WHY[_priority(results[i])]) for i in ranked]
+    return [(results[i], _why(results[i])) for i in _ranked(results, limit)]
 
 
-def anchor(ticket_id: str) -> str:
-    """The id of a ticket's trace inside the page.
+def anchor(ticket_id: str, index: int) -> str:
+    """The id of a ticket's trace inside the page: unique, since ticket ids repeat across input files.
 
-    >>> anchor("ZD 42/a")
-    't-ZD_42_a'
+    ``index`` is the ticket's position in the results (input order), so the page stays deterministic.
+
+    >>> anchor("ZD 42/a", 7)
+    't7-ZD_42_a'
     """
-    return "t-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in ticket_id)
+    return f"t{index}-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in ticket_id)
 
 
 def _pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
-def _instructive_table(rows: Sequence[tuple[TicketResult, str]]) -> str:
+def _instructive_table(rows: Sequence[tuple[int, TicketResult, str]]) -> str:
     head = "".join(
         f"<th>{esc(h)}</th>"
         for h in ("ticket", "intent", "confidence", "outcome", "reason", "agent", "comparison", "why")
     )
     body = []
-    for r, why in rows:
+    for index, r, why in rows:
         cells = [
-            f'<td><a href="#{anchor(r.ticket_id)}">{esc(r.ticket_id)}</a></td>',
+            f'<td><a href="#{anchor(r.ticket_id, index)}">{esc(r.ticket_id)}</a></td>',
             f"<td>{esc(r.intent)}</td>",
             f'<td class="num">{r.confidence:.2f}</td>',
             f"<td>{esc(r.outcome)}</td>",
@@ -85,7 +111,7 @@ def _instructive_table(rows: Sequence[tuple[TicketResult, str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _trace(result: TicketResult) -> str:
+def _trace(index: int, result: TicketResult) -> str:
     rows = []
     for i, turn in enumerate(result.turns, start=1):
         entities = ", ".join(f"{e}={v}" for e, v in turn.entities) or "-"
@@ -108,7 +134,7 @@ def _trace(result: TicketResult) -> str:
     skipped = result.customer_turns - len(result.turns)
     note = f"<p>{skipped} later customer message(s) not replayed.</p>" if skipped > 0 else ""
     return (
-        f'<details id="{anchor(result.ticket_id)}"><summary>{esc(result.ticket_id)} ({esc(result.source)}): '
+        f'<details id="{anchor(result.ticket_id, index)}"><summary>{esc(result.ticket_id)} ({esc(result.source)}): '
         f"{esc(result.outcome)} {esc(result.reason or '')}</summary>"
         + table(["#", "customer", "intent", "entities", "slots", "rules", "bot", "outcome"], rows)
         + note
@@ -139,7 +165,7 @@ def render_report(summary: dict[str, Any], results: Sequence[TicketResult]) -> s
     comparison = summary["comparison"]
     comparison_rows = [[k, v["count"], _pct(v["rate"])] for k, v in comparison["categories"].items()]
     language_rows = [[k, v["count"], _pct(v["rate"])] for k, v in summary["languages"].items()]
-    chosen = instructive(results)
+    chosen = [(i, results[i], _why(results[i])) for i in _ranked(results, MAX_INSTRUCTIVE)]
     body = [
         headline,
         section("Outcome funnel (WISMO tickets)", funnel(list(summary["funnel"].items()))),
@@ -150,7 +176,10 @@ def render_report(summary: dict[str, Any], results: Sequence[TicketResult]) -> s
                 ["intent", "tickets", "would answer", "would ask", "handoff", "answer rate"], coverage_rows
             ),
         ),
-        section("Confidence of the first message", histogram([r.confidence for r in results], bins=10)),
+        section(
+            "Confidence of the first message",
+            histogram([r.confidence for r in results], bins=10, y_label="tickets"),
+        ),
         section("Handoff reasons", bar_chart([(name, float(v["count"])) for name, v in reasons])),
         section("Languages", table(["language", "tickets", "share"], language_rows)),
         section(
@@ -160,7 +189,7 @@ def render_report(summary: dict[str, Any], results: Sequence[TicketResult]) -> s
             table(["category", "tickets", "share"], comparison_rows) if comparison_rows else "",
         ),
         section("Most instructive tickets", _instructive_table(chosen)),
-        section("Traces", "".join(_trace(r) for r, _ in chosen)),
+        section("Traces", "".join(_trace(i, r) for i, r, _ in chosen)),
     ]
     if summary["bad_rows"]["count"]:
         rows = [[line] for line in summary["bad_rows"]["rows"]]

@@ -7,7 +7,15 @@ import json
 import pytest
 
 from nlu.config import NLUConfig, load_config_file
-from nlu.evaluation import EvaluationResult, cross_validate, evaluate, score_entities, write_report
+from nlu.evaluation import (
+    EvaluationResult,
+    cross_validate,
+    describe_source,
+    evaluate,
+    is_training_data,
+    score_entities,
+    write_report,
+)
 from nlu.types import Entity, EntitySpan, Example
 from server.cli import main
 from tests.conftest import REPO
@@ -54,6 +62,54 @@ def test_evaluate_and_report(default_engine, default_training_data, tmp_path):
     html = (tmp_path / "rep" / "report.html").read_text()
     assert path.endswith("report.html") and "<svg" in html and "Confusion matrix" in html
     assert json.loads((tmp_path / "rep" / "evaluation.json").read_text())["n_examples"] == 300
+    assert result.source["training_data"] is False and "not cross-validated" in html
+
+
+def test_is_training_data_recognises_the_models_own_data(default_engine, default_training_data):
+    assert is_training_data(default_engine, default_training_data.examples)
+    assert not is_training_data(default_engine, default_training_data.examples[:300])
+
+
+def test_report_says_when_scored_on_training_data(tmp_path):
+    """Regression (issue 6): ``--report`` without ``--folds`` showed ~100% without saying on what."""
+    result = EvaluationResult(["a", "b"], ["a", "b"], [0.9, 0.8], ["x", "y"])
+    result.source = describe_source(2, training_data=True)
+    write_report(result, str(tmp_path))
+    html = (tmp_path / "report.html").read_text()
+    assert "the model&#x27;s training data" in html and "--folds K" in html
+    evaluated_on = json.loads((tmp_path / "evaluation.json").read_text())["evaluated_on"]
+    assert (evaluated_on["method"], evaluated_on["training_data"]) == ("trained_model", True)
+
+
+def test_report_says_when_cross_validated(tmp_path):
+    result = EvaluationResult(
+        ["a", "b"], ["a", "b"], [0.9, 0.8], ["x", "y"], source=describe_source(2, folds=5)
+    )
+    write_report(result, str(tmp_path))
+    assert "5-fold cross-validation" in (tmp_path / "report.html").read_text()
+
+
+def _tiny_model(tmp_path):
+    data = tmp_path / "en" / "nlu.yml"
+    data.parent.mkdir()
+    data.write_text(
+        "nlu:\n- intent: greet\n  examples: |\n    - hello\n    - hi there\n"
+        "- intent: bye\n  examples: |\n    - goodbye\n    - see you\n"
+    )
+    assert main(["train", "--data", str(data), "--out", str(tmp_path / "m")]) == 0
+    return data, tmp_path / "m"
+
+
+def test_cli_evaluate_on_training_data_says_so(tmp_path, capsys):
+    data, model = _tiny_model(tmp_path)
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(model), "--data", str(data)]) == 0
+    captured = capsys.readouterr()
+    assert "the model's training data" in captured.err and "--folds K" in captured.err
+    assert main(["evaluate", "--model", str(model), "--data", str(data), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"accuracy", "macro_f1", "intents", "entities", "out_of_scope"}
+    assert out["evaluated_on"]["training_data"] is True
 
 
 @pytest.mark.slow

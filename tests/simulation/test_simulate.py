@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from dialogue.simulation import runner
 from dialogue.simulation.pipeline import SimulationRun, load_results, simulate
 from dialogue.simulation.results import TicketResult
 from dialogue.simulation.runner import SimulationSetup
@@ -97,7 +99,10 @@ def test_simulate_is_deterministic(run: SimulationRun, setup: SimulationSetup, t
         assert (again.out_dir / name).read_bytes() == (run.out_dir / name).read_bytes(), name
 
 
-def test_simulate_jobs_2_equals_jobs_1(run: SimulationRun, setup: SimulationSetup, tmp_path: Path) -> None:
+def test_simulate_jobs_2_equals_jobs_1(
+    run: SimulationRun, setup: SimulationSetup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "MIN_TICKETS_PER_WORKER", 1)  # start workers even for these few tickets
     parallel = simulate(INPUTS, setup, tmp_path, jobs=2)
     for name in ("summary.json", "results.jsonl"):
         assert (parallel.out_dir / name).read_bytes() == (run.out_dir / name).read_bytes(), name
@@ -113,7 +118,8 @@ def test_simulate_report_masks_personal_data(run: SimulationRun, secret: str) ->
 
 def test_simulate_report_links_instructive_tickets_to_traces(run: SimulationRun) -> None:
     page = (run.out_dir / "report.html").read_text(encoding="utf-8")
-    assert 'href="#t-EN-3"' in page and 'id="t-EN-3"' in page
+    anchor = re.search(r'<a href="#(t\d+-EN-3)">EN-3</a>', page)
+    assert anchor and f'<details id="{anchor[1]}">' in page
     assert page.count("<svg") >= 4  # funnel, intents, confidence, handoff reasons
 
 

@@ -56,3 +56,8 @@ def test_funnel_narrows() -> None:
 
 def test_confidence_histogram_bins() -> None:
     assert confidence_histogram(RESULTS, bins=2) == [1, 3]
+
+
+def test_summarise_counts_bot_asked_agent_answered_as_disagreement() -> None:
+    asked = _r(5, "would_ask", "order_id", wismo=True, found=False, comparison="bot_asked_agent_answered")
+    assert summarise([*RESULTS, asked], [], {})["comparison"]["disagreements"] == 2
