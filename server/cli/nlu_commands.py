@@ -125,6 +125,8 @@ def print_table(result: EvaluationResult) -> None:
             f"{name:<{width}}{s['precision']:>10.3f}{s['recall']:>10.3f}{s['f1']:>10.3f}{s['support']:>10d}"
         )
     print(f"\naccuracy {result.accuracy:.4f}   macro F1 {result.macro_f1:.4f}   examples {len(result.gold)}")
+    if result.source_note:
+        print(f"evaluated on: {result.source_note}")
     oos = result.out_of_scope()
     if oos:
         print(

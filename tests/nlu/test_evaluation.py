@@ -106,6 +106,7 @@ def test_cli_evaluate_on_training_data_says_so(tmp_path, capsys):
     assert main(["evaluate", "--model", str(model), "--data", str(data)]) == 0
     captured = capsys.readouterr()
     assert "the model's training data" in captured.err and "--folds K" in captured.err
+    assert "evaluated on: scored on the data given" in captured.out
     assert main(["evaluate", "--model", str(model), "--data", str(data), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"accuracy", "macro_f1", "intents", "entities", "out_of_scope"}
