@@ -141,8 +141,10 @@ def _check_spans(examples: tuple[Example, ...]) -> list[DataIssue]:
 
 def _check_balance(examples: tuple[Example, ...]) -> list[DataIssue]:
     per_language: dict[str | None, Counter[str]] = defaultdict(Counter)
+    first: dict[tuple[str | None, str], Example] = {}
     for example in examples:
         per_language[example.language][example.intent] += 1
+        first.setdefault((example.language, example.intent), example)
     issues = []
     for language, counts in sorted(per_language.items(), key=lambda kv: str(kv[0])):
         if len(counts) < 2:
@@ -151,8 +153,9 @@ def _check_balance(examples: tuple[Example, ...]) -> list[DataIssue]:
         if n_big > IMBALANCE_RATIO * n_small:
             issues.append(
                 DataIssue(
-                    f"language:{language or '?'}",
-                    f"class imbalance: {big!r} has {n_big} examples, {small!r} only {n_small}",
+                    first[(language, small)].location,  # where the small intent starts: add examples there
+                    f"class imbalance ({language or 'no language'}): {big!r} has {n_big} examples, "
+                    f"{small!r} only {n_small}",
                     "warning",
                 )
             )
