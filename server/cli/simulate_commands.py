@@ -75,6 +75,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     missing = [p for p in [*args.tickets, args.orders, args.connector] if p and not Path(p).exists()]
     if missing:
         return fail(f"{missing[0]}: no such file or folder")
+    if args.model and not (Path(args.model) / "metadata.json").exists():  # before --out is made
+        return fail(f"--model: no trained model in {args.model} (run `wismo train --out {args.model}`)")
     try:
         setup = SimulationSetup(
             model_dir=args.model,

@@ -101,6 +101,17 @@ def test_cli_bad_input_exits_2(argv: tuple[str, ...], capsys: pytest.CaptureFixt
     assert capsys.readouterr().err.startswith("wismo: error:")
 
 
+def test_cli_simulate_missing_model_exits_2_before_making_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    code = _run(
+        "simulate", str(TICKETS / "first_messages.csv"), "--model", str(tmp_path / "nope"), "--out", str(out)
+    )
+    assert code == 2 and "no trained model" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_cli_simulate_bad_orders_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text("order_id,email,status\n1,,shipped\n")
