@@ -56,7 +56,9 @@ _F = re.IGNORECASE
 _ISO = re.compile(r"(?<![\d/.-])(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?![\d/-]|\.\d)")
 _NUMERIC = re.compile(r"(?<![\d/.,:-])(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?!\d|[/.,:-]\d)")
 _DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?(?:\s+of)?\s+({_MONTH})\b\.?(?:,?\s+(\d{{4}})\b)?", _F
+    # An abbreviation's dot is part of the date only when a year follows: "le 1er mars." ends a sentence.
+    rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?(?:\s+of)?\s+({_MONTH})\b(?:\.(?=,?\s+\d{{4}}\b))?(?:,?\s+(\d{{4}})\b)?",
+    _F,
 )
 _MONTH_DAY = re.compile(
     rf"\b({_MONTH})\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", _F

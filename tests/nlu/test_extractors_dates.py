@@ -105,3 +105,17 @@ def test_date_span_and_metadata() -> None:
 def test_date_defaults_reference_time_to_now() -> None:
     (entity,) = EXTRACTOR.extract("today")
     assert entity.value == datetime.now().date().isoformat()
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("commandé le 1er mars.", "1er mars"),
+        ("ordered on 3 Dec. and", "3 Dec"),
+        ("le 12 déc. 2024", "12 déc. 2024"),
+    ],
+)
+def test_date_span_leaves_a_sentence_full_stop_out(text: str, span: str) -> None:
+    """Regression (NLU audit): "le 1er mars." took the sentence's full stop into the span."""
+    [entity] = DateExtractor().extract(text, language="fr", reference_time=datetime(2025, 3, 10))
+    assert entity.text == span and text[entity.start : entity.end] == span
