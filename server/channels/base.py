@@ -6,6 +6,7 @@ A channel module supplies only what differs: how to authenticate a request, how 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import OrderedDict
@@ -23,6 +24,9 @@ from server.channels.errors import BadPayload
 from server.channels.outbound import Outbox
 
 logger = logging.getLogger(__name__)
+# Seconds a webhook waits for the turn before it answers 200 and finishes in the background: helpdesks want an
+# answer within 5 s (Intercom) and retry or give up on the bot otherwise.
+ACK_BUDGET = 4.0
 
 
 @dataclass(frozen=True)
@@ -191,24 +195,53 @@ async def handle_webhook(
     if not seen.claim(keys):
         logger.info("channels.duplicate channel=%s conversation=%s", channel.name, inbound.conversation_id)
         return json_response({"status": "duplicate"})
-    handled = False
+    turn = asyncio.ensure_future(service.handle(inbound.conversation_id, message))
+    done, _ = await asyncio.wait({turn}, timeout=ACK_BUDGET)
+    http = request.app.ctx.http
+    if not done:
+        # A slow shop look-up: answer the helpdesk now (it wants a 2xx within seconds) and finish the turn in
+        # the outbox, which keeps each conversation's deliveries in order and is drained before shutdown.
+        logger.info("channels.slow_turn channel=%s conversation=%s", channel.name, inbound.conversation_id)
+        outbox.submit(
+            channel.name, inbound.conversation_id, _finish_late(turn, channel, http, inbound, seen, keys)
+        )
+        return json_response({"status": "accepted", "processing": True})
     try:
-        result: TurnResult = await service.handle(inbound.conversation_id, message)
-        handled = True
-    finally:
-        if not handled:
-            seen.forget(keys)  # the helpdesk retries a failed delivery; the retry must be processed
+        result: TurnResult = turn.result()
+    except BaseException:
+        seen.forget(keys)  # the helpdesk retries a failed delivery; the retry must be processed
+        raise
     if result.repeated:  # another worker already answered this message and sent the replies
         return json_response({"status": "duplicate"})
     if result.replies or result.handoff:
-        outbox.submit(
-            channel.name,
-            inbound.conversation_id,
-            channel.deliver(request.app.ctx.http, inbound.remote_id, result),
-        )
+        outbox.submit(channel.name, inbound.conversation_id, channel.deliver(http, inbound.remote_id, result))
     return json_response(
         {"status": "accepted", "replies": len(result.replies), "handoff": result.handoff is not None}
     )
+
+
+async def _finish_late(
+    turn: asyncio.Future[TurnResult],
+    channel: Channel,
+    http: httpx.AsyncClient,
+    inbound: Inbound,
+    seen: DeliveryLog,
+    keys: list[str],
+) -> None:
+    """Wait for a turn the webhook already acknowledged, then deliver its replies and handoff."""
+    try:
+        result = await turn
+    except Exception as exc:
+        seen.forget(keys)
+        logger.error(
+            "channels.turn_failed channel=%s conversation=%s error=%s",
+            channel.name,
+            inbound.conversation_id,
+            type(exc).__name__,
+        )
+        return
+    if not result.repeated and (result.replies or result.handoff):
+        await channel.deliver(http, inbound.remote_id, result)
 
 
 def channel_blueprint(channel: Channel, outbox: Outbox) -> Blueprint:

@@ -108,6 +108,9 @@ class HelpdeskClient:
     async def call(self, step: str, method: str, path: str, body: Any | None = None) -> Any:
         """Send one JSON call, retrying transport errors, 408/409/425/429 and 5xx; returns the JSON answer.
 
+        A ``POST``/``PUT`` whose request may have reached the helpdesk (a read time-out, a dropped connection
+        after sending) is not sent again: the reply may already be posted, and customers must not get it twice.
+
         Raises:
             DeliveryFailed: on a non-retried error status or when the retries are spent.
         """
@@ -134,6 +137,8 @@ class HelpdeskClient:
                     attempt,
                     type(exc).__name__,
                 )
+                if method.upper() not in _IDEMPOTENT_METHODS and not isinstance(exc, _NOT_SENT_ERRORS):
+                    break  # it may have been applied: a retry could post the reply twice
             else:
                 status = response.status_code
                 if response.is_success:
@@ -153,6 +158,11 @@ class HelpdeskClient:
             if attempt < attempts:
                 await self._sleep(delay)
         raise DeliveryFailed(self.channel, step, status)
+
+
+_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
+# Transport errors raised before the request left this process: safe to send again whatever the method.
+_NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def _json(response: httpx.Response) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,6 +57,7 @@ class FakeHelpdesk:
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
         self.fail_next: list[int] = []
+        self.delay = 0.0  # seconds to wait before answering (a slow helpdesk)
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
@@ -81,6 +83,8 @@ class FakeHelpdesk:
         with self._lock:
             self.requests.append(recorded)
             failing = self.fail_next.pop(0) if self.fail_next else None
+        if self.delay:
+            time.sleep(self.delay)
         try:
             self.api.validate_request(request)
         except OpenAPIError as exc:

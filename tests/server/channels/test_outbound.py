@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import httpx
 import pytest
 
+from server.channels import base
 from server.channels.outbound import DeliveryFailed, HelpdeskClient, Outbox
 from server.channels.settings import OutboundSettings
 from tests.server.channels import payloads as p
@@ -62,6 +64,44 @@ async def test_helpdesk_client_unreachable_host_fails_without_secret() -> None:
             await client.call("reply", "PUT", "/api/v2/tickets/1", {"ticket": {}})
     assert "c2VjcmV0" not in str(caught.value)
     assert caught.value.status is None
+
+
+async def test_helpdesk_client_does_not_resend_a_post_that_may_have_arrived(
+    fake_chatwoot: FakeHelpdesk,
+) -> None:
+    """Regression (channel audit): a reply answered too slowly was posted again on every retry."""
+    fake_chatwoot.delay = 0.5
+    slow = OutboundSettings(timeout=0.2, retries=2, backoff=0.0, max_backoff=0.0, max_retry_after=0.0)
+    async with httpx.AsyncClient() as http:
+        client = HelpdeskClient("chatwoot", http, fake_chatwoot.url, {"api_access_token": "t"}, slow)
+        with pytest.raises(DeliveryFailed):
+            await client.call(
+                "reply", "POST", "/api/v1/accounts/1/conversations/57/messages", {"content": "hi"}
+            )
+    assert len(fake_chatwoot.requests) == 1
+
+
+async def test_slow_turn_is_acknowledged_at_once_and_delivered_after(
+    fake_chatwoot: FakeHelpdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (channel audit): the webhook answered only after the whole turn (shop look-up included)."""
+    monkeypatch.setattr(base, "ACK_BUDGET", 0.05)
+    settings = make_settings({"chatwoot": ROUTING["chatwoot"]}, chatwoot=fake_chatwoot.url)
+    body = p.dumps(p.chatwoot_message(text="a human please"))
+    async with running_app(settings, KeywordParser(), tmp_path) as app:
+        handle = app.service.handle
+
+        async def slow_handle(*args: object, **kwargs: object) -> object:
+            await asyncio.sleep(0.3)  # a shop look-up that takes its time
+            return await handle(*args, **kwargs)
+
+        monkeypatch.setattr(app.service, "handle", slow_handle)
+        response = await app.post("chatwoot", body, {}, f"?token={p.CHATWOOT_TOKEN}")
+        await app.drain()
+        view = await app.service.get("chatwoot:57")
+    assert (response.status_code, response.json()) == (200, {"status": "accepted", "processing": True})
+    assert view.state.handed_off and fake_chatwoot.calls("POST", "/assignments")
+    assert app.outbox.failed == [] and fake_chatwoot.violations == []
 
 
 async def test_failed_delivery_is_kept_and_conversation_saved(
