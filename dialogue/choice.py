@@ -18,15 +18,24 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from dialogue.orders import Order
+from nlu.extractors.date_vocab import MONTHS
 from nlu.types import Entity
 
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
     "premier": 1, "premiere": 1, "1er": 1, "1re": 1, "deuxieme": 2, "seconde": 2, "2e": 2, "2eme": 2,
     "troisieme": 3, "3e": 3, "3eme": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "quatrieme": 4, "4e": 4,
-    "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5,
+    "4eme": 4, "cinquieme": 5, "5e": 5, "5eme": 5, "1ere": 1, "1ier": 1, "2nde": 2, "2de": 2, "2ieme": 2,
+    "3ieme": 3, "4ieme": 4, "5ieme": 5, "two": 2, "three": 3, "deux": 2, "trois": 3,
 }  # fmt: skip
 _LAST = frozenset({"last", "dernier", "derniere"})
+# "the most recent one", "la plus récente": the listed orders are newest first, so the first of the list.
+_NEWEST = re.compile(
+    r"\b(?:most recent|latest|newest|last (?:order|one) i (?:made|placed)|plus r[ée]cente?|derni[èe]re command[ée]e?)\b"
+)
+# A bare number names a position only in a short answer ("la 2", "numéro 2", "n°2").
+_POSITION_NUMBER = re.compile(r"^\W*(?:(?:the|la|le|number|num[ée]ro|n[°º]|no\.?|#)\s*)*([1-9])\W*(?:one|svp|please)?\W*$")
+_COUNT_WORDS = frozenset({"deux", "two", "trois", "three"})
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -42,13 +51,24 @@ def position_in(text: str, count: int) -> int | None:
     2
     >>> position_in("the 2nd please", 3)
     1
+    >>> [position_in(t, 3) for t in ("la 1ère", "la 2", "n°2", "la plus récente", "the most recent one")]
+    [0, 1, 1, 0, 0]
     """
-    words = _WORD.findall(_fold(text))
-    found = {_ORDINALS[w] - 1 for w in words if w in _ORDINALS}
-    if any(w in _LAST for w in words):
+    folded = _fold(text)
+    words = _WORD.findall(folded)
+    # Spelt numbers ("deux", "three") are positions only right after an article ("la deux").
+    found = {
+        _ORDINALS[w] - 1
+        for i, w in enumerate(words)
+        if w in _ORDINALS and (w not in _COUNT_WORDS or (i > 0 and words[i - 1] in ("la", "le", "the")))
+    }
+    if _NEWEST.search(folded) or _NEWEST.search(text.lower()):
+        found.add(0)
+    elif any(w in _LAST for w in words):
         found.add(count - 1)
-    if not found and len(words) == 1 and words[0].isdigit() and 1 <= int(words[0]) <= count:
-        found.add(int(words[0]) - 1)
+    number = _POSITION_NUMBER.match(folded)
+    if not found and number and 1 <= int(number.group(1)) <= count:
+        found.add(int(number.group(1)) - 1)
     valid = {i for i in found if 0 <= i < count}
     return valid.pop() if len(valid) == 1 else None
 
@@ -87,6 +107,16 @@ def _item_score(name: str, folded: str, words: Sequence[str]) -> float:
     return max(whole, best_word)
 
 
+def _placed_in_named_month(text: str, candidates: Sequence[Order]) -> Order | None:
+    """The one candidate placed in the month the message names ("celle de mars", "the March one")."""
+    months = {MONTHS[w] for w in _WORD.findall(_fold(text)) if len(w) >= 4 and w in MONTHS}
+    if len(months) != 1:
+        return None
+    month = months.pop()
+    matching = [o for o in candidates if o.created_at and o.created_at.month == month]
+    return matching[0] if len(matching) == 1 else None
+
+
 def choose_order(
     text: str, entities: Sequence[Entity], candidates: Sequence[Order], threshold: int = 80
 ) -> Order | None:
@@ -103,6 +133,9 @@ def choose_order(
     position = position_in(text, len(candidates))
     if position is not None:
         return candidates[position]
+    in_month = _placed_in_named_month(text, candidates)
+    if in_month is not None:
+        return in_month
     folded = _fold(text)
     words = [w for w in _WORD.findall(folded) if len(w) >= _MIN_ITEM_WORD and w not in _CHOICE_FILLERS]
     scores = [

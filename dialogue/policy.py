@@ -290,6 +290,10 @@ RULES: tuple[Rule, ...] = (
     Rule("ask_email_for_lookup", "no order number and no email yet",
          lambda s, c: _flow(s) and _by_email(s) and _email(s) is None,
          lambda s, c: Utter("ask_email_no_order", "email")),
+    Rule("lookup_verified_customer", "a customer the channel verified gave no number: look up their orders",
+         lambda s, c: _flow(s) and not _by_email(s) and not s.slots.get("order_id") and c.verification == "email"
+         and s.verified_email is not None and not any(a.by == "email" for a in s.lookups),
+         lambda s, c: SetSlots((("lookup_by", "email"),))),
     Rule("ask_order_id", "the order number is missing",
          lambda s, c: _flow(s) and not _by_email(s) and not s.slots.get("order_id"),
          lambda s, c: Utter("ask_order_id", "order_id")),

@@ -29,6 +29,20 @@ _AFFIRM_START = re.compile(
     r"exact(?:ement)?|c'?est (?:[çc]a|bien [çc]a|elle|la bonne))\b",
     re.IGNORECASE,
 )
+# "but I never received it", "je l'ai pas reçue": said of the order shown, a delivery dispute for the team.
+_NOT_RECEIVED = re.compile(
+    r"\b(?:not|never|n't|nothing|no)\s+(?:\w+\s+)?(?:received|got|arrived|come|delivered|turned up|shown up)\b|"
+    r"\b(?:pas|jamais|rien)\s+(?:\w+\s+)?(?:re[çc]ue?s?|arriv[ée]e?s?|eu|livr[ée]e?s?)\b|"
+    r"\bn'(?:ai|est|avons)\s+(?:\w+\s+)?(?:pas|jamais|rien)\s+(?:re[çc]ue?s?|arriv[ée]e?s?|eu)\b",
+    re.IGNORECASE,
+)
+# "I can't get into that mailbox any more", "j'ai plus accès à ce mail": ownership can't be proven by email.
+_LOST_EMAIL = re.compile(
+    r"\b(?:no (?:longer|more) (?:have )?access|(?:lost|no) access|can'?t (?:access|get into|log into)|"
+    r"(?:plus|pas) (?:d'|l')?acc[èe]s|n'ai plus (?:cette|ce|l')|perdu l'acc[èe]s)\b.*\b(?:e-?mail|mail|adresse|"
+    r"inbox|mailbox|account|bo[iî]te|compte|courriel)",
+    re.IGNORECASE,
+)
 # Where a "yes" answers the not-found reply ("check the number"): the customer insists the details are right.
 INSIST_AWAITING = frozenset({"order_id", "email", "postcode"})
 _POSTCODE_CUE = re.compile(
@@ -227,8 +241,14 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
             postcode = retry or stated_postcode(parse.text)
         if postcode:
             return Reading("inform", intent, (("postcode", postcode),))
+    if awaiting == "confirm" and state.order is not None and _NOT_RECEIVED.search(parse.text):
+        # "yes but I never got it": this is the order, and its delivery is disputed: the team takes it
+        return Reading("other_topic", "complaint", (*info, ("order_confirmed", state.order.order_id)))
+    if awaiting == "email" and _LOST_EMAIL.search(parse.text):
+        return Reading("other_topic", "account_issue", tuple(info))  # keeps the order number for the team
     if intent in TOPIC_INTENTS:
-        return Reading("other_topic", intent, (*info, *((("order_id", order_id),) if new_id else ())))
+        given = (*((("order_id", order_id),) if new_id else ()), *((("email", email),) if new_email else ()))
+        return Reading("other_topic", intent, (*info, *given))
     if awaiting == "confirm" and state.order is not None:
         if new_id:
             return Reading("correction", intent, flow_slots())
