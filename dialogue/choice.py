@@ -34,7 +34,9 @@ _NEWEST = re.compile(
     r"\b(?:most recent|latest|newest|last (?:order|one) i (?:made|placed)|plus r[ée]cente?|derni[èe]re command[ée]e?)\b"
 )
 # A bare number names a position only in a short answer ("la 2", "numéro 2", "n°2").
-_POSITION_NUMBER = re.compile(r"^\W*(?:(?:the|la|le|number|num[ée]ro|n[°º]|no\.?|#)\s*)*([1-9])\W*(?:one|svp|please)?\W*$")
+_POSITION_NUMBER = re.compile(
+    r"^\W*(?:(?:the|la|le|number|num[ée]ro|n[°º]|no\.?|#)\s*)*([1-9])\W*(?:one|svp|please)?\W*$"
+)
 _COUNT_WORDS = frozenset({"deux", "two", "trois", "three"})
 _WORD = re.compile(r"[a-z0-9]+")
 
