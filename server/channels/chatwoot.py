@@ -62,7 +62,11 @@ class ChatwootChannel:
         if event not in ("message_created", "conversation_resolved"):
             return Inbound.ignore("unhandled_event")
         if event == "conversation_resolved":
-            # The conversation object is the payload itself for conversation events.
+            # The conversation object is the payload itself for conversation events; its account is
+            # ``account_id`` (Conversation#webhook_data), checked like a message's when it is there.
+            account_id = payload.get("account_id")
+            if account_id is not None and str(account_id) != self.settings.account_id:
+                return Inbound.ignore("other_account")
             remote_id = str(field(payload, "id", int))
             return Inbound("release", conversation_id=f"chatwoot:{remote_id}", remote_id=remote_id)
         account = str(field(payload, "account.id", int))

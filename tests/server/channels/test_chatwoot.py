@@ -143,3 +143,17 @@ async def test_chatwoot_resolved_conversation_is_released(
         view = await app.service.get("chatwoot:57")
     assert response.json() == {"status": "released"}
     assert view.state.handed_off is False
+
+
+async def test_chatwoot_resolved_conversation_of_another_account_releases_nothing(
+    fake_chatwoot: FakeHelpdesk, tmp_path: Path
+) -> None:
+    """Regression (channel audit): a resolution from another account released our conversation 57."""
+    ask = p.dumps(p.chatwoot_message(text="human please"))
+    resolved = p.dumps({"event": "conversation_resolved", "id": 57, "account_id": 999, "status": "resolved"})
+    async with running_app(_settings(fake_chatwoot), KeywordParser(), tmp_path) as app:
+        await app.post("chatwoot", ask, {}, TOKEN)
+        response = await app.post("chatwoot", resolved, {}, TOKEN)
+        view = await app.service.get("chatwoot:57")
+    assert response.json() == {"status": "ignored", "reason": "other_account"}
+    assert view.state.handed_off is True
