@@ -7,7 +7,6 @@ the data and pools their predictions. Both return an :class:`EvaluationResult` w
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,8 +19,6 @@ from sklearn.model_selection import StratifiedKFold
 from nlu.config import NLUConfig
 from nlu.engine import NLUEngine
 from nlu.types import OUT_OF_SCOPE, Entity, Example, TrainingData
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -182,26 +179,21 @@ def describe_source(
     }
 
 
-def is_training_data(engine: NLUEngine, examples: Sequence[Example]) -> bool:
-    """Whether ``examples`` are exactly the data ``engine`` was trained on (its ``training_data_hash``).
-
-    The engine keeps its synonyms and lookups but not the training regexes, so data with regexes reads as not
-    the training data: the source note then still says the scores were not cross-validated.
-    """
+def is_training_data(engine: NLUEngine, data: TrainingData) -> bool:
+    """Whether ``data`` is exactly what ``engine`` was trained on (its recorded ``training_data_hash``)."""
     from nlu.model_io import data_hash
 
     recorded = engine.metadata.get("training_data_hash")
-    if not recorded:
-        return False
-    data = TrainingData(tuple(examples), dict(engine.synonyms), {}, dict(engine.lookups))
-    return bool(recorded == data_hash(data, engine.config))
+    return bool(recorded) and recorded == data_hash(data, engine.config)
 
 
-def evaluate(engine: NLUEngine, examples: Sequence[Example], *, entities: bool = True) -> EvaluationResult:
+def evaluate(
+    engine: NLUEngine, examples: Sequence[Example], *, entities: bool = True, training_data: bool = False
+) -> EvaluationResult:
     """Scores of ``engine`` on ``examples`` (intents in one batch, entities message by message).
 
-    The result's ``source`` says whether ``examples`` are the model's own training data; when they are, a
-    warning says so too (the console shows it next to the table).
+    ``training_data`` says the examples are the model's own (see :func:`is_training_data`); the result's
+    ``source`` then says the scores are optimistic.
     """
     texts = [e.text for e in examples]
     probs, languages = engine.classify_batch(texts, [e.language for e in examples])
@@ -215,10 +207,7 @@ def evaluate(engine: NLUEngine, examples: Sequence[Example], *, entities: bool =
     if entities and any(e.entities for e in examples):
         found = [engine.extract_entities(t, lang) for t, lang in zip(texts, languages, strict=True)]
         result.entity_scores = score_entities(examples, found)
-    own = is_training_data(engine, examples)
-    result.source = describe_source(len(examples), training_data=own)
-    if own:
-        logger.warning("nlu.evaluate_training_data %s", result.source_note)
+    result.source = describe_source(len(examples), training_data=training_data)
     return result
 
 
@@ -277,15 +266,12 @@ def write_report(result: EvaluationResult, out_dir: str, title: str = "wismo NLU
         matrix[position[g]][position[p]] += 1
     oos = summary["out_of_scope"]
     source = result.source or describe_source(len(result.gold))
+    if source["folds"]:
+        scored_on = f"{source['folds']}-fold cross-validation"
+    else:
+        scored_on = "the model's training data" if source["training_data"] else "the data given"
     headline = [
-        (
-            "evaluated on",
-            f"{source['folds']}-fold cross-validation"
-            if source["folds"]
-            else "the model's training data"
-            if source["training_data"]
-            else "the data given",
-        ),
+        ("evaluated on", scored_on),
         ("accuracy", f"{result.accuracy:.1%}"),
         ("macro F1", f"{result.macro_f1:.3f}"),
         ("examples", str(len(result.gold))),

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from nlu.errors import NLUError
-from nlu.evaluation import EvaluationResult, cross_validate, evaluate, write_report
+from nlu.evaluation import EvaluationResult, cross_validate, evaluate, is_training_data, write_report
 from nlu.model_io import DEFAULT_DATA_DIR, DEFAULT_MODEL_DIR, load_model, train_model
 from nlu.training_data import load_training_data
 from server.cli.common import Progress, add_config_argument, fail, load_nlu_config
@@ -103,7 +103,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 data, config, args.folds, progress=None if args.json else Progress("folds")
             )
         else:
-            result = evaluate(load_model(args.model), data.examples)
+            engine = load_model(args.model)
+            own = is_training_data(engine, data)
+            result = evaluate(engine, data.examples, training_data=own)
+            if own:
+                print(f"wismo: warning: {result.source_note}", file=sys.stderr)
     except NLUError as err:
         return fail(str(err))
     if args.report:

@@ -16,7 +16,7 @@ from nlu.evaluation import (
     score_entities,
     write_report,
 )
-from nlu.types import Entity, EntitySpan, Example
+from nlu.types import Entity, EntitySpan, Example, TrainingData
 from server.cli import main
 from tests.conftest import REPO
 
@@ -66,8 +66,9 @@ def test_evaluate_and_report(default_engine, default_training_data, tmp_path):
 
 
 def test_is_training_data_recognises_the_models_own_data(default_engine, default_training_data):
-    assert is_training_data(default_engine, default_training_data.examples)
-    assert not is_training_data(default_engine, default_training_data.examples[:300])
+    assert is_training_data(default_engine, default_training_data)
+    part = TrainingData(default_training_data.examples[:300], default_training_data.synonyms)
+    assert not is_training_data(default_engine, part)
 
 
 def test_report_says_when_scored_on_training_data(tmp_path):
