@@ -35,14 +35,6 @@ logger = logging.getLogger(__name__)
 # Words of letters only, not inside an email, URL or identifier ("1Z999AA...", "jane@example.com").
 _LETTER_WORD = re.compile(r"(?<![\w@./-])[^\W\d_]{2,}(?![\w@]|[./-]\w)")
 MIN_WORDS_FOR_LANGUAGE = 3
-# Chat words that name their language on their own, for messages too short for the language model ("bjr",
-# "cmd 1006", "thx").
-MARKER_WORDS = {
-    "fr": frozenset({"bjr", "bonjour", "bonsoir", "slt", "salut", "coucou", "cc", "stp", "svp", "merci", "cmd",
-                     "commande", "colis", "allo", "allô", "oui", "ouais", "où", "numéro", "mdr", "jsp"}),
-    "en": frozenset({"hi", "hello", "hey", "thanks", "thx", "pls", "please", "order", "parcel", "package", "yes",
-                     "yeah", "where", "number"}),
-}  # fmt: skip
 SURE_LANGUAGE = 0.8  # below it, a short first message gets the default language
 
 
@@ -146,9 +138,6 @@ class DialogueEngine:
         # the language of a conversation restarted after idling, else gets the default language.
         words = _LETTER_WORD.findall(message.text)
         if len(words) < MIN_WORDS_FOR_LANGUAGE and (not words or parse.language_confidence < SURE_LANGUAGE):
-            named = {lang for lang, markers in MARKER_WORDS.items() if markers & {w.lower() for w in words}}
-            if len(named) == 1 and (only := named.pop()) in languages:
-                return only
             restarted = state.last_activity is not None and state.language in languages
             return state.language if restarted else self.config.default_language
         return parse.language if parse.language in languages else self.config.default_language

@@ -26,7 +26,7 @@ from nlu.extractors import (
     merge_entities,
 )
 from nlu.features import TextFeaturizer
-from nlu.language import LanguageIdentifier
+from nlu.language import LanguageIdentifier, marker_language
 from nlu.text import MAX_TEXT_CHARS, SUPPORTED_LANGUAGES, blank_pipeline, replace_surrogates
 from nlu.types import OUT_OF_SCOPE, Entity, IntentScore, ParseResult, TrainingData
 
@@ -127,6 +127,8 @@ class NLUEngine:
             lang, lang_conf = language, 1.0
         elif not any(c.isalpha() for c in clipped):  # "1001", "#4521": digits say nothing of the language
             lang, lang_conf = self.config.language_id.default, 0.5
+        elif (marked := marker_language(clipped)) in self.config.languages:  # "bjr", "cmd 1006"
+            lang, lang_conf = str(marked), 1.0
         else:
             lang, lang_conf = self.language_id.predict_one(*char)
         word = self.featurizer.word_one(clipped, lang)

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+
+# Chat words that name their language on their own, for messages too short for the character model to be sure
+# of ("bjr", "cmd 1006", "thx"): such a message gets that language with confidence 1.
+MARKER_WORDS = {
+    "fr": frozenset({"bjr", "bonjour", "bonsoir", "slt", "salut", "coucou", "cc", "stp", "svp", "merci", "cmd",
+                     "commande", "colis", "allo", "allô", "oui", "ouais", "où", "numéro", "mdr", "jsp"}),
+    "en": frozenset({"hi", "hello", "hey", "thanks", "thx", "pls", "please", "order", "parcel", "package", "yes",
+                     "yeah", "where", "number"}),
+}  # fmt: skip
+MAX_MARKED_WORDS = 2  # from three words on, the character model decides
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+_EMAIL = re.compile(r"\S+@\S+")
+
+
+def marker_language(text: str) -> str | None:
+    """The language a short message names by its chat words alone, if exactly one.
+
+    >>> marker_language("bjr"), marker_language("cmd 1006 sam@example.com"), marker_language("ok")
+    ('fr', 'fr', None)
+    """
+    words = {w.lower() for w in _LETTER_WORD.findall(_EMAIL.sub(" ", text))}
+    if not words or len(words) > MAX_MARKED_WORDS:
+        return None
+    named = [language for language, markers in MARKER_WORDS.items() if markers & words]
+    return named[0] if len(named) == 1 else None
 
 
 class LanguageIdentifier:

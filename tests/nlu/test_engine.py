@@ -154,6 +154,15 @@ def test_trainer_lookup_extends_carriers_and_synonyms_map_values(tmp_path):
     assert carriers == [("Speedy Parcels", "Speedy Parcels")]
 
 
+@pytest.mark.parametrize(
+    ("text", "language"), [("bjr", "fr"), ("slt !", "fr"), ("cmd 1006 sam@example.com", "fr"), ("thx", "en")]
+)
+def test_parse_short_chat_word_names_its_language(default_engine, text, language):
+    """Regression (French audit): "bjr" was read as English, too short for the character model."""
+    result = default_engine.parse(text)
+    assert (result.language, result.language_confidence) == (language, 1.0)
+
+
 @pytest.mark.parametrize("text", ["1001", "#4521", "  112-1234567-1234567 "])
 def test_parse_digits_only_gets_default_language_with_low_confidence(default_engine, text):
     result = default_engine.parse(text)
