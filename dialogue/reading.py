@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dialogue.choice import choose_order, names_a_choice
 from dialogue.config import DialogueConfig
 from dialogue.state import FAILED_OUTCOMES, ConversationState
+from nlu.extractors.order_id import offered_order_number
 from nlu.types import ParseResult
 
 TOPIC_INTENTS = frozenset(
@@ -50,24 +51,6 @@ _POSTCODE_CUE = re.compile(
     r"(?P<value>[A-Za-z0-9][A-Za-z0-9 \-]{1,9}[A-Za-z0-9])\s*[.!]*$",
     re.IGNORECASE,
 )
-# A lone number offered where the bot asked for an order number ("try 9998"): 4 to 20 digits, maybe after "#",
-# not touching a currency, unit, decimal or date separator, in a short message with no other digit.
-_LONE_NUMBER = re.compile(r"(?<![\w.,:/€$£+-])#?([0-9]{4,20})(?![\w€$£%]|[.,:/-]\d)")
-_DIGIT_RUN = re.compile(r"\d+")
-_WORDS = re.compile(r"[^\W\d_]+")
-_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-_MAX_WORDS_BESIDE_NUMBER = 6
-# Words that make a number a price, phone, reference, postcode, quantity or time rather than an order number.
-_NOT_ORDER_WORDS = frozenset(
-    {
-        "paid", "pay", "payé", "payée", "price", "prix", "cost", "costs", "coûte", "coute", "total", "eur", "euro",
-        "euros", "dollar", "dollars", "usd", "gbp", "pound", "pounds", "balles", "phone", "tel", "tél", "mobile",
-        "téléphone", "telephone", "portable", "call", "appelez", "invoice", "facture", "receipt", "reçu", "bill",
-        "postcode", "zip", "postal", "cp", "account", "compte", "card", "carte", "iban", "siret", "tracking",
-        "suivi", "items", "articles", "times", "fois", "minutes", "hours", "heures", "days", "jours", "weeks",
-        "semaines", "km", "kg", "street", "rue", "avenue", "since", "depuis", "year", "année", "code",
-    }
-)  # fmt: skip
 
 Slot = tuple[str, str | None]
 
@@ -117,29 +100,18 @@ def normalise_postcode(text: str) -> str | None:
 def offered_order_id(parse: ParseResult) -> str | None:
     """A lone number in a short answer, read as the order number the bot has just asked for.
 
-    The NLU only takes a bare number with a context word or when it is the whole message; once the bot has
-    asked for an order number, "try 9998" is an answer too. Prices, phones, dates, postcodes and references
-    are left alone: any entity over the number, a unit or currency next to it, or a word naming it otherwise.
+    The NLU takes a bare number only with a context word or as the whole message; once the bot has asked for
+    an order number, "try 9998" is an answer too (:func:`~nlu.extractors.order_id.offered_order_number`).
+    A number the NLU already read as something else (a phone, a date, a tracking number) is left alone.
 
     >>> from nlu.types import IntentScore
     >>> offered_order_id(ParseResult("try 9998", IntentScore("inform", 1.0)))
     '9998'
-    >>> [offered_order_id(ParseResult(t, IntentScore("inform", 1.0))) for t in ("I paid 1500", "in 2024", "45 €")]
-    [None, None, None]
     """
-    text = parse.text
-    match = _LONE_NUMBER.search(text)
-    if match is None or len(_DIGIT_RUN.findall(text)) != 1:
+    offered = offered_order_number(parse.text)
+    if offered is None or any(e.start < offered.end and offered.start < e.end for e in parse.entities):
         return None
-    start, end = match.span(1)
-    if any(e.start < end and start < e.end for e in parse.entities):
-        return None  # a phone, date or tracking number the NLU recognised
-    words = [w.lower() for w in _WORDS.findall(f"{text[: match.start()]} {text[match.end() :]}")]
-    if len(words) > _MAX_WORDS_BESIDE_NUMBER or not _NOT_ORDER_WORDS.isdisjoint(words):
-        return None
-    if words and _YEAR.fullmatch(match.group(1)):
-        return None  # "since 2024", "en 2023": a year unless it is the whole answer
-    return match.group(1)
+    return offered.value
 
 
 def stated_postcode(text: str) -> str | None:

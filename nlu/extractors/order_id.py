@@ -12,7 +12,8 @@ A bare run of digits is an order number only
   ``1002, jane@example.com``), as in a reply to "what is your order number?".
 
 Bare numbers that are inside a price, date, time, quantity or postcode are never taken, and a bare year
-(1900-2099) needs the context word immediately before it.
+(1900-2099) needs the context word immediately before it. :func:`offered_order_number` relaxes the
+whole-message rule for an answer to "what is your order number?" ("try 9998"), with the same traps.
 """
 
 from __future__ import annotations
@@ -262,3 +263,45 @@ def _is_order_noun(word: str) -> bool:
         if abs(len(word) - len(noun)) <= 2 and Indel.distance(word, noun) <= 2 and word[0] in (noun[0], "r"):
             return True
     return False
+
+
+# An answer to "what is your order number?" ("try 9998", "ok maybe 1001 then"): one run of 4 to 20 digits, maybe
+# after "#", in a short message with no other digit, and no word that makes it a price, phone, postcode,
+# reference, quantity, time or year.
+_LONE_NUMBER = re.compile(r"(?<![\w.,:/€$£+-])#?([0-9]{4,20})(?![\w€$£%]|[.,:/-]\d)")
+_DIGIT_RUN = re.compile(r"\d+")
+_MAX_WORDS_BESIDE_ANSWER = 6
+_NOT_AN_ANSWER_WORDS = _NOT_ORDER_WORDS | frozenset(
+    {
+        "paid", "pay", "payé", "payée", "price", "prix", "cost", "costs", "coûte", "coute", "total", "eur", "euro",
+        "euros", "dollar", "dollars", "usd", "gbp", "pound", "pounds", "balles", "mobile", "portable", "call",
+        "appelez", "postcode", "zip", "postal", "cp", "tracking", "suivi", "items", "articles", "times", "fois",
+        "minutes", "hours", "heures", "days", "jours", "weeks", "semaines", "km", "kg", "street", "rue", "avenue",
+        "since", "depuis", "year", "année", "code",
+    }
+)  # fmt: skip
+
+
+def offered_order_number(text: str) -> Entity | None:
+    """The lone number of a short answer to "what is your order number?", which :class:`RegexOrderIdExtractor`
+    leaves alone without a context word ("try 9998"). Only the dialogue knows the question was asked.
+
+    >>> offered_order_number("try 9998").value
+    '9998'
+    >>> [offered_order_number(t) for t in ("I paid 1500", "in 2024", "45 €", "1500 g", "5 and 7")]
+    [None, None, None, None, None]
+    """
+    match = _LONE_NUMBER.search(text)
+    if match is None or len(_DIGIT_RUN.findall(text)) != 1:
+        return None
+    start, end = match.span(1)
+    if _inside_trap(text, start, end):
+        return None
+    words = [
+        strip_token(w.lower()) for w in _WORD_CHARS.findall(f"{text[: match.start()]} {text[match.end() :]}")
+    ]
+    if len(words) > _MAX_WORDS_BESIDE_ANSWER or not _NOT_AN_ANSWER_WORDS.isdisjoint(words):
+        return None
+    if words and _YEAR.fullmatch(match.group(1)):
+        return None  # "since 2024", "en 2023": a year unless it is the whole answer
+    return make_entity(text, start, end, ORDER_ID, ascii_digits(match.group(1)), "offered_order_id")
