@@ -12,7 +12,7 @@ from sanic import Blueprint, HTTPResponse, Request
 from sanic.response import json, raw
 
 from dialogue.engine import Customer, UserMessage
-from server.errors import NotFound
+from server.errors import NotFound, TooManyRequests
 from server.openapi import build_openapi
 from server.security import parse_json_body
 from server.service import turn_payload
@@ -43,9 +43,13 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     body = _body(request, "message")
     ctx = request.app.ctx
     message_id = body.get("message_id")
-    # A helpdesk retrying a message it already sent gets the original answer, even past the rate limit.
-    if not (message_id and await ctx.store.get_record(conversation_id, message_id)):
+    try:
         ctx.conversation_limiter.hit(conversation_id, "conversation")
+    except TooManyRequests:
+        # A helpdesk retrying a message it already sent gets the original answer, even past the rate limit;
+        # the record is read only then, not on every message.
+        if not (message_id and await ctx.store.get_record(conversation_id, message_id)):
+            raise
     message = UserMessage(
         text=body["text"],
         conversation_id=conversation_id,
