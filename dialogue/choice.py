@@ -12,13 +12,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
 from dialogue.orders import Order
 from nlu.extractors.date_vocab import MONTHS
+from nlu.text import fold_accents
 from nlu.types import Entity
 
 _ORDINALS = {
@@ -30,8 +30,8 @@ _ORDINALS = {
 }  # fmt: skip
 _LAST = frozenset({"last", "dernier", "derniere"})
 # "the most recent one", "la plus récente": the listed orders are newest first, so the first of the list.
-_NEWEST = re.compile(
-    r"\b(?:most recent|latest|newest|last (?:order|one) i (?:made|placed)|plus r[ée]cente?|derni[èe]re command[ée]e?)\b"
+_NEWEST = re.compile(  # on folded text
+    r"\b(?:most recent|latest|newest|last (?:order|one) i (?:made|placed)|plus recente?|derniere commandee?)\b"
 )
 # A bare number names a position only in a short answer ("la 2", "numéro 2", "n°2").
 _POSITION_NUMBER = re.compile(
@@ -42,8 +42,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return fold_accents(text.lower())
 
 
 def position_in(text: str, count: int) -> int | None:
@@ -64,7 +63,7 @@ def position_in(text: str, count: int) -> int | None:
         for i, w in enumerate(words)
         if w in _ORDINALS and (w not in _COUNT_WORDS or (i > 0 and words[i - 1] in ("la", "le", "the")))
     }
-    if _NEWEST.search(folded) or _NEWEST.search(text.lower()):
+    if _NEWEST.search(folded):
         found.add(0)
     elif any(w in _LAST for w in words):
         found.add(count - 1)
