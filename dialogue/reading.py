@@ -19,9 +19,9 @@ TOPIC_INTENTS = frozenset(
     {"cancel_order", "change_order", "return_refund", "payment_issue", "complaint", "product_question"}
     | {"account_issue"}
 )
-# Entities kept as slots for the agent even when the flow does not use them.
 # Intents that answer "which one?" with something else than a choice; they keep their own reading.
 NOT_A_CHOICE_INTENTS = frozenset({"deny", "goodbye", "thanks", "order_status", "no_order_number"})
+# Entities kept as slots for the agent even when the flow does not use them.
 INFO_ENTITIES = ("tracking_number", "carrier", "order_date", "phone")
 _POSTCODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{1,10}$")
 # "yes, but when will it arrive?": a question about the order shown that starts by saying it is the one.
@@ -205,8 +205,7 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
         postcode = None
         if awaiting == "postcode":
             postcode = normalise_postcode(parse.text) or stated_postcode(parse.text)
-        last = state.lookups[-1] if state.lookups else None
-        retrying = last is not None and last.outcome in FAILED_OUTCOMES and last.by == "order_id"
+        retrying = _last_lookup_failed(state) and state.lookups[-1].by == "order_id"
         if awaiting == "order_id" and current_id and state.slots.get("postcode") and retrying:
             # "check the number and postcode": the answer may correct either
             retry = postcode_retry(parse.text, state.slots["postcode"], current_id)
