@@ -8,6 +8,7 @@ or PostgreSQL store (``server.state.backend``) to share conversations across hos
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import shutil
@@ -69,7 +70,7 @@ def _check_parts(settings: Any) -> None:
     from server.channels import build_channels, channel_settings
 
     load_templates(settings.dialogue.templates_dir, settings.dialogue.languages)
-    build_connector(settings.connector)
+    asyncio.run(build_connector(settings.connector).aclose())  # built to be checked; each worker builds its own
     build_channels(channel_settings(settings))
 
 
