@@ -15,7 +15,7 @@ from typing import Any
 from dialogue.config import DialogueConfig
 from dialogue.orders import Order, OrderStatus
 from dialogue.reading import Reading, read_message
-from dialogue.state import FAILED_OUTCOMES, ConversationState
+from dialogue.state import FAILED_OUTCOMES, UNANSWERED_READINGS, ConversationState
 
 MOVING_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.IN_TRANSIT, OrderStatus.OUT_FOR_DELIVERY})
 # Questions of the flow that a "thanks" does not answer: the bot thanks, then asks again.
@@ -228,8 +228,8 @@ RULES: tuple[Rule, ...] = (
          _handoff("not_understood")),
     Rule("ask_rephrase", "the message was out of scope, below the confidence threshold, or no answer here",
          _reading("not_understood"), lambda s, c: Utter("rephrase", s.awaiting)),
-    Rule("unclear_choice_handoff", "max_attempts answers in a row picked none of the listed orders",
-         lambda s, c: s.reading == "unclear_choice" and s.unclear_choices >= c.max_attempts,
+    Rule("unanswered_handoff", "max_attempts answers in a row gave nothing usable (no listed order, no email)",
+         lambda s, c: s.reading in UNANSWERED_READINGS and s.unanswered_streak >= c.max_attempts,
          _handoff("not_understood")),
     Rule("ask_which_again", "the answer picked none of the listed orders: list them again",
          lambda s, c: s.reading == "unclear_choice" and bool(s.candidates),
@@ -254,9 +254,6 @@ RULES: tuple[Rule, ...] = (
     Rule("wrong_order_list_again", "not the order chosen from the list: list the orders again",
          lambda s, c: s.reading == "wrong_order" and len(s.candidates) > 1,
          lambda s, c: Utter("choose_order_other", "choose_order", orders=s.candidates[: c.max_orders_listed])),
-    Rule("bad_email_handoff", "more than max_not_understood answers in a row held no readable email address",
-         lambda s, c: s.reading == "bad_email" and s.not_understood_streak > c.max_not_understood,
-         _handoff("not_understood")),
     Rule("ask_email_again", "the answer to 'which email?' holds an @ but no valid address",
          _reading("bad_email"), lambda s, c: Utter("ask_email_invalid", "email")),
     Rule("wrong_order", "the customer says this is not their order", _reading("wrong_order"),

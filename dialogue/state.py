@@ -32,6 +32,9 @@ from nlu.types import ParseResult
 FAILED_OUTCOMES = frozenset({"not_found", "mismatch", "no_orders"})
 # Slots whose new value means the order must be looked up (again).
 LOOKUP_SLOTS = frozenset({"order_id", "email", "postcode", "lookup_by"})
+# Readings of an answer that was understood as an answer but gave nothing usable: "the fifth one" of three,
+# "marie@exemple,fr". The question is asked again, up to max_attempts times in a row.
+UNANSWERED_READINGS = frozenset({"unclear_choice", "bad_email"})
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ class ConversationState:
         order: The verified order under discussion.
         last_order: The last order snapshot looked up, verified or not (for the agent only).
         candidates: Several verified orders the customer must choose between.
-        unclear_choices: Answers in a row to "which one?" that picked none of the candidates.
+        unanswered_streak: Answers in a row to a specific question (which order? which email?) that gave
+            nothing usable (:data:`UNANSWERED_READINGS`).
     """
 
     language: str = "en"
@@ -62,7 +66,7 @@ class ConversationState:
     turn_done: bool = True
     turn_lookup: str | None = None
     not_understood_streak: int = 0
-    unclear_choices: int = 0
+    unanswered_streak: int = 0
     failed_lookups: int = 0
     lookups: tuple[LookupAttempt, ...] = ()
     lookup_due: bool = False
@@ -172,15 +176,15 @@ def apply(state: ConversationState, event: Event) -> ConversationState:
             transcript=(*state.transcript, line),
         )
     if isinstance(event, MessageInterpreted):
-        streak = state.not_understood_streak + 1 if event.kind in ("not_understood", "bad_email") else 0
-        unclear = state.unclear_choices + 1 if event.kind == "unclear_choice" else 0
+        streak = state.not_understood_streak + 1 if event.kind == "not_understood" else 0
+        unanswered = state.unanswered_streak + 1 if event.kind in UNANSWERED_READINGS else 0
         return replace(
             state,
             reading=event.kind,
             topic=event.topic,
             pending_message=False,
             not_understood_streak=streak,
-            unclear_choices=unclear,
+            unanswered_streak=unanswered,
         )
     if isinstance(event, SlotSet):
         return _set_slot(state, event)
