@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
-from dialogue.engine import DialogueEngine, Parser, TurnResult, UserMessage
+from dialogue.engine import DialogueEngine, TurnResult, UserMessage
 from dialogue.events import Event, SlotSet
 from dialogue.simulation.comparison import agent_action, compare
 from dialogue.simulation.results import HANDOFF, WOULD_ANSWER, WOULD_ASK, TicketResult, TurnRecord
 from dialogue.simulation.tickets import Ticket
 from dialogue.state import ConversationState
 from nlu.masking import mask_email, mask_identifier, mask_text
-from nlu.types import OUT_OF_SCOPE, ParseResult
+from nlu.types import OUT_OF_SCOPE
 
 TURN_GAP = timedelta(minutes=1)
 WISMO_INTENT = "order_status"
@@ -60,28 +60,6 @@ def mask_value(slot: str, value: str) -> str:
     return mask_identifier(value) if slot in PERSONAL else value
 
 
-@dataclass
-class MemoParser:
-    """The NLU with a per-ticket memo, so that a message repeated in a ticket is parsed once."""
-
-    parser: Parser
-    _memo: dict[tuple[str, datetime | None], ParseResult] = field(default_factory=dict)
-
-    def parse(
-        self, text: str, *, language: str | None = None, reference_time: datetime | None = None
-    ) -> ParseResult:
-        key = (text, reference_time)
-        if language is not None or key not in self._memo:
-            result = self.parser.parse(text, language=language, reference_time=reference_time)
-            if language is not None:
-                return result
-            self._memo[key] = result
-        return self._memo[key]
-
-    def clear(self) -> None:
-        self._memo.clear()
-
-
 def turn_outcome(result: TurnResult) -> tuple[str, str | None]:
     """``(outcome, reason)`` of one turn: handoff with its reason, a question with what it asks, or an answer."""
     if result.handoff is not None:
@@ -108,7 +86,7 @@ def started_order_flow(events: Sequence[Event]) -> bool:
 
 @dataclass
 class TicketReplayer:
-    """Replays tickets one at a time against ``engine`` (whose parser should be a :class:`MemoParser`).
+    """Replays tickets one at a time against ``engine``.
 
     Args:
         engine: The dialogue engine, built once per worker.
@@ -122,9 +100,6 @@ class TicketReplayer:
 
     async def replay(self, ticket: Ticket) -> TicketResult:
         """The bot's run on ``ticket``; fresh state, deterministic for a given engine and ticket."""
-        memo = self.engine.parser if isinstance(self.engine.parser, MemoParser) else None
-        if memo:
-            memo.clear()
         texts = ticket.customer_messages[: self.max_turns]
         events: list[Event] = []
         turns: list[TurnRecord] = []

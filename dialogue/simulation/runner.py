@@ -19,7 +19,7 @@ from typing import Any
 
 from dialogue.connectors.base import OrderConnector
 from dialogue.orders import Order
-from dialogue.simulation.replay import MemoParser, TicketReplayer
+from dialogue.simulation.replay import TicketReplayer
 from dialogue.simulation.results import TicketResult
 from dialogue.simulation.tickets import Ticket
 
@@ -112,7 +112,7 @@ def build_replayer(setup: SimulationSetup) -> TicketReplayer:
         inner = DemoShopConnector(setup.shop_path)
     else:
         raise ValueError("SimulationSetup needs shop_path or connector_json")
-    engine = DialogueEngine(MemoParser(parser), MemoConnector(inner), config, templates)
+    engine = DialogueEngine(parser, MemoConnector(inner), config, templates)
     replayer = TicketReplayer(engine, low_confidence=setup.low_confidence, max_turns=setup.max_turns)
     _REPLAYERS[setup] = replayer
     return replayer
