@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from nlu.email_address import PLAIN_EMAIL
+
 # Chat words that name their language on their own, for messages too short for the character model to be sure
 # of ("bjr", "cmd 1006", "thx"): such a message gets that language with confidence 1.
 MARKER_WORDS = {
@@ -18,7 +20,6 @@ MARKER_WORDS = {
 }  # fmt: skip
 MAX_MARKED_WORDS = 2  # from three words on, the character model decides
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
-_EMAIL = re.compile(r"\S+@\S+")
 
 
 def marker_language(text: str) -> str | None:
@@ -27,7 +28,7 @@ def marker_language(text: str) -> str | None:
     >>> marker_language("bjr"), marker_language("cmd 1006 sam@example.com"), marker_language("ok")
     ('fr', 'fr', None)
     """
-    words = {w.lower() for w in _LETTER_WORD.findall(_EMAIL.sub(" ", text))}
+    words = {w.lower() for w in _LETTER_WORD.findall(PLAIN_EMAIL.sub(" ", text))}
     if not words or len(words) > MAX_MARKED_WORDS:
         return None
     named = [language for language, markers in MARKER_WORDS.items() if markers & words]

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from rapidfuzz.distance import Indel
 
+from nlu.email_address import PLAIN_EMAIL
 from nlu.extractors.base import DIGIT, ascii_digits, make_entity, strip_token, words_after, words_before
 from nlu.extractors.config import DEFAULT_ORDER_CONTEXT_WORDS, DEFAULT_ORDER_ID_PATTERNS
 from nlu.types import Entity
@@ -56,8 +57,6 @@ _PARCEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _PARCEL_NUMBER_DIGITS = range(4, 11)
-# An email beside the number ("1002, jane@example.com") leaves it the whole message.
-_EMAIL_LIKE = re.compile(r"\S+@\S+")
 _CITY_AFTER = re.compile(r"\s+[A-ZÀ-Ý][a-zà-ÿ]{2,}")  # 75011 Paris
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _SELF_NAMING = re.compile(r"[A-Za-z#-]")
@@ -240,7 +239,8 @@ class RegexOrderIdExtractor:
                 return False
         else:
             return False
-        rest = _EMAIL_LIKE.sub(" ", text[:start] + " " + text[end:]).lower()
+        # an email beside the number ("1002, jane@example.com") leaves it the whole message
+        rest = PLAIN_EMAIL.sub(" ", text[:start] + " " + text[end:]).lower()
         if DIGIT.search(rest):
             return False
         words = _WORD_CHARS.findall(rest)
