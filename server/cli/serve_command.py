@@ -70,7 +70,8 @@ def _check_parts(settings: Any) -> None:
     from server.channels import build_channels, channel_settings
 
     load_templates(settings.dialogue.templates_dir, settings.dialogue.languages)
-    asyncio.run(build_connector(settings.connector).aclose())  # built to be checked; each worker builds its own
+    # built to be checked only: each worker builds its own
+    asyncio.run(build_connector(settings.connector).aclose())
     build_channels(channel_settings(settings))
 
 
