@@ -113,7 +113,7 @@ async def demo_orders(request: Request) -> HTTPResponse:
         raise HTTPError(
             "the demo shop is unreadable; recreate it with `wismo shop import`", status=503
         ) from exc
-    token_set = bool(request.app.ctx.settings.server.api_token)
+    token_set = bool(request.app.ctx.settings.api_token)
     return json({"connector": "demo", "orders": [o.to_dict() for o in shown_orders(orders, token_set)]})
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from dialogue.connectors.base import InMemoryConnector
 from dialogue.connectors.demo_shop import DemoShopConnector, create_demo_shop
+from dialogue.connectors.order_import import import_orders
 from server.console import DemoOrderRow, console_blueprint, demo_shop_path, read_demo_orders, shown_orders
-from tests.server.console.conftest import API_TOKEN
+from tests.server.console.conftest import API_TOKEN, start_console_server
 from tests.server.live import LiveServer
 
 ORDERS_PATH = "/api/v1/demo/orders"
@@ -58,6 +59,24 @@ def test_imported_orders_show_masked_emails_without_a_token(tmp_path: Path) -> N
 
     assert open_panel["5001"] == "r***@g***.com" and open_panel["1005"] == "marie.dupont@exemple.fr"
     assert behind_token["5001"] == "real.customer@gmail.com"
+
+
+@pytest.mark.parametrize(
+    ("token", "shown"), [(None, "r***@g***.com"), (API_TOKEN, "real.customer@gmail.com")]
+)
+def test_demo_orders_endpoint_masks_imported_emails_unless_behind_the_token(
+    default_model_dir: Path, tmp_path: Path, token: str | None, shown: str
+) -> None:
+    live = start_console_server(default_model_dir, tmp_path, api_token=token)
+    try:
+        orders = tmp_path / "orders.csv"
+        orders.write_text("order_id,email,status\n5001,real.customer@gmail.com,shipped\n")
+        import_orders(tmp_path / "demo_shop.sqlite3", orders)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        listed = httpx.get(live.url + ORDERS_PATH, headers=headers).json()["orders"]
+    finally:
+        live.stop()
+    assert {o["order_id"]: o["email"] for o in listed}["5001"] == shown
 
 
 def test_console_blueprint_is_fresh_per_call() -> None:
