@@ -139,7 +139,9 @@ def test_policy_never_reveals_an_order_to_an_unverified_customer(config, message
             ]
             if any(s in text for s in secrets):
                 assert owns(order.order_id, config, given_so_far, customer, text), (order.order_id, text)
-        assert "SW1A" not in text and "75011" not in text
+        typed = " ".join(p.text for p in given_so_far)
+        for postcode in ("SW1A", "75011"):  # echoing what the customer typed ("order 75011?") reveals nothing
+            assert postcode not in text or postcode in typed, (postcode, text)
 
 
 @FAST
