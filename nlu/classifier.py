@@ -88,8 +88,11 @@ class IntentClassifier:
             dual="auto",
         )
 
-    def fit(self, X: sp.csr_matrix, y: Sequence[str]) -> IntentClassifier:
+    def fit(self, X: sp.csr_matrix, y: Sequence[str], nb_features: int | None = None) -> IntentClassifier:
+        """Fit on ``X``; naive Bayes reads only its first ``nb_features`` columns (the non-negative TF-IDF ones,
+        when dense embeddings follow them), the SVM reads them all."""
         labels = np.asarray(y)
+        self.n_sparse_ = X.shape[1] if nb_features is None else nb_features
         self.classes_ = np.unique(labels)
         encoded = np.searchsorted(self.classes_, labels)
         held_split = self._held_out_split(encoded)
@@ -127,8 +130,8 @@ class IntentClassifier:
         if self.params.nb_weight > 0:
             from sklearn.naive_bayes import MultinomialNB
 
-            nb = MultinomialNB(alpha=self.params.nb_alpha).fit(X, encoded)
-            weights[:, seen] += self.params.nb_weight * nb.feature_log_prob_.T
+            nb = MultinomialNB(alpha=self.params.nb_alpha).fit(X[:, : self.n_sparse_], encoded)
+            weights[: self.n_sparse_, seen] += self.params.nb_weight * nb.feature_log_prob_.T
             bias[seen] += self.params.nb_weight * nb.class_log_prior_
         return np.ascontiguousarray(weights, dtype=np.float32), bias.astype(np.float32)
 
@@ -141,7 +144,10 @@ class IntentClassifier:
     def predict(self, X: sp.csr_matrix) -> np.ndarray:
         return self.classes_[self.decision_function(X).argmax(axis=1)]
 
-    def proba_one(self, index: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Probabilities for one message given its sparse features (the parse hot path)."""
+    def proba_one(self, index: np.ndarray, values: np.ndarray, dense: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities for one message given its sparse features and, for a model trained with dense
+        features, its weighted embedding (the parse hot path)."""
         scores = values @ self.weights_[index] + self.bias_ if len(index) else self.bias_.copy()
+        if dense is not None:
+            scores = scores + dense @ self.weights_[self.n_sparse_ :]
         return softmax(scores.astype(np.float64), self.temperature_)

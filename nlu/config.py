@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 
 from nlu.classifier import ClassifierParams
+from nlu.dense import DenseParams, check_params
 from nlu.errors import InvalidConfig
 from nlu.features import FeatureParams
 
@@ -46,6 +47,7 @@ class NLUConfig:
     threshold: float = 0.4
     ranking_size: int = 5
     features: FeatureParams = field(default_factory=FeatureParams)
+    dense: DenseParams = field(default_factory=DenseParams)
     classifier: ClassifierParams = field(default_factory=ClassifierParams)
     language_id: LanguageParams = field(default_factory=LanguageParams)
     entities: dict[str, Any] = field(default_factory=dict)
@@ -59,6 +61,7 @@ class NLUConfig:
         unknown = set(config.languages) - {"en", "fr"}
         if unknown:
             raise InvalidConfig(f"nlu.languages: unsupported language(s) {sorted(unknown)}; use en, fr")
+        check_params(config.dense)
         return config
 
     def to_dict(self) -> dict[str, Any]:

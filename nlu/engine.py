@@ -1,7 +1,7 @@
 """The NLU engine: one trained object that turns a message into a :class:`ParseResult`.
 
-Steps, precision first: character features -> language -> word features -> calibrated intent ranking with the
-out-of-scope threshold; in parallel, deterministic extractors (patterns, emails, dates, fuzzy carriers) and the
+Steps, precision first: character features -> language -> word features (and, when ``nlu.dense`` is on, a
+sentence embedding) -> calibrated intent ranking with the out-of-scope threshold; in parallel, deterministic extractors (patterns, emails, dates, fuzzy carriers) and the
 learned extractor for entity types that only training data knows, merged by one precedence rule.
 """
 
@@ -14,9 +14,11 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from nlu.classifier import IntentClassifier
 from nlu.config import NLUConfig
+from nlu.dense import DenseFeaturizer
 from nlu.errors import InvalidTrainingData
 from nlu.extractors import (
     RULE_ENTITY_TYPES,
@@ -46,8 +48,10 @@ class NLUEngine:
         synonyms: dict[str, str] | None = None,
         metadata: dict[str, Any] | None = None,
         lookups: dict[str, tuple[str, ...]] | None = None,
+        dense: DenseFeaturizer | None = None,
     ) -> None:
         self.config = config
+        self.dense = dense
         self.featurizer = featurizer
         self.classifier = classifier
         self.language_id = language_id
@@ -89,10 +93,17 @@ class NLUEngine:
         languages = [e.language for e in data.examples]
         featurizer = TextFeaturizer(config.features)
         X = featurizer.fit_transform(texts, languages)
-        classifier = IntentClassifier(config.classifier).fit(X, [e.intent for e in data.examples])
+        n_sparse = X.shape[1]
+        dense = None
+        if config.dense.encoder:
+            dense = DenseFeaturizer(config.dense).fit()
+            X = sp.hstack([X, sp.csr_matrix(dense.transform(texts))], format="csr")
+        classifier = IntentClassifier(config.classifier).fit(
+            X, [e.intent for e in data.examples], nb_features=n_sparse
+        )
         lang = config.language_id
         language_id = LanguageIdentifier(lang.C, lang.random_state, lang.default)
-        language_id.fit(X[:, featurizer.n_word_ :], languages)
+        language_id.fit(X[:, featurizer.n_word_ : n_sparse], languages)
         learned_types = sorted(set(data.entity_types) - RULE_ENTITY_TYPES)
         learned = None
         if learned_types:
@@ -105,6 +116,7 @@ class NLUEngine:
             learned,
             dict(data.synonyms),
             lookups=dict(data.lookups),
+            dense=dense,
         )
 
     def detect_language(self, text: str) -> tuple[str, float]:
@@ -136,7 +148,8 @@ class NLUEngine:
             ranking: tuple[IntentScore, ...] = ()
             intent = IntentScore(OUT_OF_SCOPE, 1.0)
         else:
-            probs = self.classifier.proba_one(*self.featurizer.join(word, char))
+            dense = self.dense.one(clipped) if self.dense is not None else None
+            probs = self.classifier.proba_one(*self.featurizer.join(word, char), dense=dense)
             ranking = self._ranking(probs)
             intent = self._decide(ranking)
         entities = self.extract_entities(text, lang, reference_time)
@@ -185,6 +198,8 @@ class NLUEngine:
             for given, d in zip(languages or [None] * len(texts), detected, strict=True)
         ]
         X = self.featurizer.transform(clipped, langs)
+        if self.dense is not None:
+            X = sp.hstack([X, sp.csr_matrix(self.dense.transform(clipped))], format="csr")
         return self.classifier.predict_proba(X), langs
 
     def decide_batch(self, probs: np.ndarray) -> list[IntentScore]:

@@ -30,7 +30,8 @@ from nlu.types import TrainingData
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: no scikit-learn objects in the featuriser; 3: sha256 of each artefact in metadata
+FORMAT_VERSION = 4  # 2: no scikit-learn objects in the featuriser; 3: sha256 of each artefact in metadata;
+# 4: optional dense sentence features (the classifier knows where its sparse columns end)
 # Read from the package metadata: importing scikit-learn costs a second that a parse-only process can skip.
 SKLEARN_VERSION = importlib.metadata.version("scikit-learn")
 MODEL_FILE = "model.joblib"
@@ -102,6 +103,13 @@ def save_model(
         "languages": data.languages,
         "config": engine.config.to_dict(),
         "temperature": engine.classifier.temperature_,
+        "dense": None
+        if engine.dense is None
+        else {
+            "encoder": engine.dense.params.encoder,
+            "dimension": engine.dense.dimension_,
+            "fingerprint": engine.dense.fingerprint_,
+        },
         **(extra or {}),
     }
     tmp = target / (MODEL_FILE + ".tmp")
@@ -113,6 +121,7 @@ def save_model(
             "learned": engine.learned,
             "synonyms": engine.synonyms,
             "lookups": engine.lookups,
+            "dense": engine.dense,
         },
         tmp,
         compress=3,
@@ -174,7 +183,10 @@ def load_model(model_dir: str | Path) -> NLUEngine:
             parts["synonyms"],
             metadata,
             parts["lookups"],
+            parts["dense"],
         )
+        if engine.dense is not None:
+            engine.dense.check()  # the encoder is installed and is the one the model was trained with
     except FileNotFoundError as err:
         raise ModelNotFound(f"{directory / MODEL_FILE} is missing; retrain with `wismo train`") from err
     except (
