@@ -61,8 +61,15 @@ def run_check(args: argparse.Namespace) -> int:
 
 async def _check(connector: Any, order_id: str | None) -> int:
     try:
-        print(await check_connector(connector, order_id))
-        return 0
+        report = await check_connector(connector, order_id)
+        print(report.text)
+        if not report.ok:
+            print(
+                f"wismo: connector check failed: order {order_id} not found; check the number, or the "
+                "connector's look-up (connector.order, connector.fields.order_id)",
+                file=sys.stderr,
+            )
+        return 0 if report.ok else 1
     except ConnectorError as err:
         print(f"wismo: connector check failed: {err}", file=sys.stderr)
         return 1

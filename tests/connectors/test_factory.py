@@ -72,19 +72,21 @@ def test_build_connector_demo_without_seed_needs_the_file(tmp_path):
 
 async def test_check_connector_prints_the_order_without_postcode(tmp_path):
     connector = DemoShopConnector(create_demo_shop(tmp_path / "s.sqlite3", now=NOW))
-    report = await check_connector(connector, "1005")
+    report = (await check_connector(connector, "1005")).text
     assert report.startswith("demo: OK, order 1005 found") and '"carrier": "Colissimo"' in report
     assert "75011" not in report
 
 
 async def test_check_connector_without_order_probes_the_back_end(tmp_path):
     connector = DemoShopConnector(create_demo_shop(tmp_path / "s.sqlite3", now=NOW))
-    assert "the back end answered" in await check_connector(connector)
+    report = await check_connector(connector)
+    assert report.ok and "the back end answered" in report.text
 
 
 async def test_check_connector_unknown_order_says_so(tmp_path):
     connector = DemoShopConnector(create_demo_shop(tmp_path / "s.sqlite3", now=NOW))
-    assert await check_connector(connector, "42") == "demo: the back end answered, but has no order 42"
+    report = await check_connector(connector, "42")
+    assert not report.ok and report.text == "demo: the back end answered, but has no order 42"
 
 
 async def test_check_connector_raises_the_precise_error():

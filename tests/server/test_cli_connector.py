@@ -38,8 +38,9 @@ def test_shop_import_bad_rows_exit_2_with_file_line_and_imports_nothing(tmp_path
     assert f"{orders}:3:" in err and "nothing imported" in err
     config = tmp_path / "wismo.yml"
     config.write_text(f"connector:\n  type: demo\n  path: {shop}\n")
-    assert main(["connector", "check", "--config", str(config), "--order", "5002"]) == 0
-    assert "has no order 5002" in capsys.readouterr().out
+    assert main(["connector", "check", "--config", str(config), "--order", "5002"]) == 1
+    captured = capsys.readouterr()
+    assert "has no order 5002" in captured.out and "order 5002 not found" in captured.err
 
 
 def test_connector_check_with_bad_config_names_the_key(tmp_path, capsys):
