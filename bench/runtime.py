@@ -104,6 +104,7 @@ def runtime(
     quick: bool,
     engine_bundle: tuple[NLUEngine, TrainingData, float],
     notes: list[str],
+    dense: str = "",
 ) -> list[Row]:
     engine, training, train_s = engine_bundle
     baseline = baseline_default(training)
@@ -136,4 +137,28 @@ def runtime(
         Row(name, "parse latency p99", p99, base99, 2.0, higher=False, unit="ms"),
         Row(name, "model directory size", size_mb, None, 20.0, higher=False, unit="MB"),
         Row(name, "parse-only process peak RSS", rss, None, 250.0, higher=False, unit="MB"),
+        *(dense_runtime(config, training, texts[:500], dense) if dense else []),
+    ]
+
+
+def dense_runtime(config: NLUConfig, training: TrainingData, texts: Sequence[str], dense: str) -> list[Row]:
+    """What dense features cost the default model: training time and parse latency (no embedding memo)."""
+    from bench.sections import with_dense
+
+    say("latency", f"training the default model with dense features ({dense})")
+    start = time.perf_counter()
+    engine = NLUEngine.train(training, with_dense(config, dense, cache_size=0))
+    train_s = time.perf_counter() - start
+    say("latency", f"timing engine.parse with dense features on {len(texts)} messages")
+    p50, p99 = time_calls(engine.parse, texts)
+    with tempfile.TemporaryDirectory() as tmp:
+        model_dir = save_model(engine, Path(tmp) / "model", training)
+        say("latency", "measuring the RSS of a parse-only process with dense features")
+        rss = parse_rss_mb(model_dir, texts[:200])
+    name = f"Default model, dense {dense}"
+    return [
+        Row(name, f"training time ({len(training.examples)} examples)", train_s, None, unit="s"),
+        Row(name, "parse latency p50", p50, None, unit="ms"),
+        Row(name, "parse latency p99", p99, None, unit="ms"),
+        Row(name, "parse-only process peak RSS (PyTorch and the encoder loaded)", rss, None, unit="MB"),
     ]

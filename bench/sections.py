@@ -20,6 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from bench import datasets as ds
 from bench.scoring import (
+    OutOfScopeScore,
     accuracy,
     apply_threshold,
     baseline_pipeline,
@@ -78,7 +79,12 @@ def wismo_predictions(engine: NLUEngine, texts: list[str]) -> tuple[np.ndarray, 
     return classes[probs.argmax(axis=1)], probs.max(axis=1)
 
 
-def clinc(data: Path, config: NLUConfig, quick: bool, notes: list[str]) -> list[Row]:
+def with_dense(config: NLUConfig, encoder: str, **params: int) -> NLUConfig:
+    """``config`` with ``nlu.dense.encoder`` set (the other dense parameters as configured, or ``params``)."""
+    return dataclasses.replace(config, dense=dataclasses.replace(config.dense, encoder=encoder, **params))
+
+
+def clinc(data: Path, config: NLUConfig, quick: bool, notes: list[str], dense: str = "") -> list[Row]:
     splits = ds.clinc150(data)
     train = subsample(splits["train"] + splits["oos_train"], 0.3 if quick else 1.0)
     test = splits["val"] + splits["oos_val"]
@@ -135,10 +141,52 @@ def clinc(data: Path, config: NLUConfig, quick: bool, notes: list[str]) -> list[
         Row(name, "in-scope accuracy, no threshold", raw.in_scope_accuracy, base_raw.in_scope_accuracy),
         Row(name, "out-of-scope recall, no threshold (explicit class)", raw.oos_recall, base_raw.oos_recall),
         Row(name, f"training time ({len(train)} examples)", wismo_s, base_s, 30.0, higher=False, unit="s"),
+        *(clinc_dense(train, test, config, dense, base60, notes) if dense else []),
     ]
 
 
-def banking(data: Path, config: NLUConfig, quick: bool, notes: list[str]) -> list[Row]:
+def clinc_dense(
+    train: list[Example],
+    test: list[Example],
+    config: NLUConfig,
+    dense: str,
+    base60: OutOfScopeScore,
+    notes: list[str],
+) -> list[Row]:
+    """CLINC150 again with dense sentence features (``nlu.dense.encoder: dense``)."""
+    texts, gold = [e.text for e in test], [e.intent for e in test]
+    say("clinc", f"training wismo with dense features ({dense}) on {len(train)} examples")
+    start = time.perf_counter()
+    engine = NLUEngine.train(TrainingData(tuple(train)), with_dense(config, dense))
+    took = time.perf_counter() - start
+    predicted, confidence = wismo_predictions(engine, texts)
+    configured = oos_score(gold, predicted, confidence, config.threshold)
+    at60 = threshold_for_recall(gold, predicted, confidence)
+    say("clinc", f"dense: in-scope {at60.in_scope_accuracy:.2%} at 60% oos recall")
+    notes.append(
+        f"CLINC150 with dense features ({dense}): 60% out-of-scope recall at confidence threshold "
+        f"{at60.threshold:.3f}; training {took:.1f} s including encoding every sentence once."
+    )
+    name, base_in_scope = f"CLINC150 val, dense {dense}", base60.in_scope_accuracy
+    return [
+        Row(
+            name,
+            f"in-scope accuracy @ configured threshold {config.threshold}",
+            configured.in_scope_accuracy,
+            base_in_scope,
+        ),
+        Row(name, "out-of-scope recall @ configured threshold", configured.oos_recall),
+        Row(
+            name,
+            "in-scope accuracy @ the threshold giving 60% OOS recall",
+            at60.in_scope_accuracy,
+            base_in_scope,
+        ),
+        Row(name, f"training time ({len(train)} examples)", took, None, unit="s"),
+    ]
+
+
+def banking(data: Path, config: NLUConfig, quick: bool, notes: list[str], dense: str = "") -> list[Row]:
     examples = subsample(ds.banking77(data), 0.3 if quick else 1.0)
     folds = 3 if quick else 5
     no_threshold = dataclasses.replace(config, threshold=0.0)  # no out_of_scope class in BANKING77
@@ -163,10 +211,46 @@ def banking(data: Path, config: NLUConfig, quick: bool, notes: list[str]) -> lis
     notes.append(
         "BANKING77: same stratified folds (seed 42) for both; no threshold (the set has no out-of-scope)."
     )
-    return [
-        Row(f"BANKING77 {folds}-fold", "accuracy", result.accuracy, hits / len(labels), 0.92),
-        Row(f"BANKING77 {folds}-fold", "training time per fold", wismo_s, base_s, unit="s"),
+    name = f"BANKING77 {folds}-fold"
+    rows = [
+        # with dense features measured, the 92% target is theirs; without, the sparse model carries it
+        Row(
+            name,
+            "accuracy (default: sparse features)",
+            result.accuracy,
+            hits / len(labels),
+            None if dense else 0.92,
+        ),
+        Row(name, "training time per fold", wismo_s, base_s, unit="s"),
     ]
+    if dense:
+        say("banking", f"{folds}-fold cross-validation of wismo with dense features ({dense})")
+        start = time.perf_counter()
+        with_embeddings = cross_validate(
+            TrainingData(tuple(examples)),
+            with_dense(no_threshold, dense),
+            folds,
+            progress=lambda done, total: say("banking", f"wismo + dense fold {done}/{total}"),
+        )
+        dense_s = (time.perf_counter() - start) / folds
+        say("banking", f"dense: accuracy {with_embeddings.accuracy:.2%}")
+        rows += [
+            Row(
+                name,
+                f"accuracy with dense features ({dense})",
+                with_embeddings.accuracy,
+                hits / len(labels),
+                0.92,
+            ),
+            Row(
+                name,
+                "training time per fold with dense features (first fold encodes)",
+                dense_s,
+                base_s,
+                unit="s",
+            ),
+        ]
+    return rows
 
 
 def _order_id_value(value: str) -> str:
