@@ -21,7 +21,7 @@ from sanic.response import json as json_response
 from dialogue.engine import TurnResult, UserMessage
 from dialogue.handoff import Handoff
 from server.channels.errors import BadPayload
-from server.channels.outbound import Outbox
+from server.channels.outbound import DeliveryFailed, Outbox
 
 logger = logging.getLogger(__name__)
 # Seconds a webhook waits for the turn before it answers 200 and finishes in the background: helpdesks want an
@@ -34,7 +34,8 @@ class Inbound:
     """What a webhook asks of the bot.
 
     Attributes:
-        action: ``message`` (answer it), ``release`` (the humans gave the conversation back) or ``ignore``.
+        action: ``message`` (answer it), ``release`` (the humans gave the conversation back), ``ignore``, or
+            ``fetch`` (the message is not in the payload: the channel's ``fetch`` reads it from the API).
         reason: Why it is ignored (``ping``, ``bot_author``...); echoed in the 200 answer.
         message: The customer's message, for ``message``.
         conversation_id: The namespaced conversation id (``intercom:503``) for ``message`` and ``release``.
@@ -42,7 +43,7 @@ class Inbound:
         delivery_id: The helpdesk's delivery id (Intercom's ``notif_…``), deduplicated besides the message id.
     """
 
-    action: Literal["message", "release", "ignore"]
+    action: Literal["message", "release", "ignore", "fetch"]
     reason: str = ""
     message: UserMessage | None = None
     conversation_id: str = ""
@@ -55,7 +56,11 @@ class Inbound:
 
 
 class Channel(Protocol):
-    """One helpdesk adapter (``IntercomChannel``, ``ZendeskChannel``, ``ChatwootChannel``)."""
+    """One helpdesk adapter (``IntercomChannel``, ``ZendeskChannel``, ``ChatwootChannel``).
+
+    A channel whose :meth:`parse` may answer ``fetch`` also has ``async fetch(http, inbound) -> Inbound``, which
+    reads the message through the helpdesk's API (Intercom's replies that come without their parts).
+    """
 
     name: str
 
@@ -180,6 +185,15 @@ async def handle_webhook(
         logger.info("channels.bad_payload channel=%s field=%s", channel.name, exc.field)
         return error(400, str(exc))
     service = request.app.ctx.service
+    if inbound.action == "fetch":
+        try:
+            inbound = await channel.fetch(request.app.ctx.http, inbound)  # type: ignore[attr-defined]
+        except DeliveryFailed as exc:  # the helpdesk delivers the webhook again after a non-2xx answer
+            logger.warning("channels.fetch_failed channel=%s status=%s", channel.name, exc.status)
+            return error(503, f"could not read the conversation from {channel.name}; deliver again later")
+        except BadPayload as exc:
+            logger.warning("channels.fetch_bad_answer channel=%s field=%s", channel.name, exc.field)
+            return error(502, f"{channel.name} answered with an unexpected conversation ({exc.field})")
     if inbound.action == "ignore":
         logger.debug("channels.ignored channel=%s reason=%s", channel.name, inbound.reason)
         return json_response({"status": "ignored", "reason": inbound.reason})

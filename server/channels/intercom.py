@@ -3,7 +3,8 @@
 Facts followed (shared integrations notes §1): ``X-Hub-Signature`` is ``sha1=`` + HMAC-SHA1 of the raw body
 with the app's client secret; delivery is at least once, so the envelope id and the part id are deduplicated;
 replies are ``POST /conversations/{id}/reply`` as ``type: admin``; a handoff is a ``note`` plus an
-``assignment`` to a team through ``POST /conversations/{id}/parts`` plus tags.
+``assignment`` to a team through ``POST /conversations/{id}/parts`` plus tags. A ``conversation.user.replied``
+delivery without ``conversation_parts`` is completed with ``GET /conversations/{id}?display_as=plaintext``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sanic import Request
 from dialogue.engine import Customer, TurnResult, UserMessage
 from dialogue.handoff import Handoff
 from server.channels.base import Inbound, field, note_text, sub
+from server.channels.errors import BadPayload
 from server.channels.outbound import HelpdeskClient, Step, run_steps
 from server.channels.settings import IntercomSettings, OutboundSettings
 from server.channels.signatures import verify_intercom
@@ -94,9 +96,46 @@ class IntercomChannel:
         item = field(payload, "data.item")
         remote_id = str(field(item, "id", (str, int)))
         conversation_id = f"intercom:{remote_id}"
+        delivery = payload.get("id")
+        delivery_id = str(delivery) if delivery else None
         if topic == "conversation.admin.closed":
             return Inbound("release", conversation_id=conversation_id, remote_id=remote_id)
-        part = field(item, "source") if topic == USER_TOPICS[0] else self._newest_customer_part(item)
+        if topic == USER_TOPICS[0]:
+            return self._message(field(item, "source"), conversation_id, remote_id, delivery_id)
+        listed = sub(item, "conversation_parts").get("conversation_parts")
+        if not listed:
+            # A reply whose delivery carries no parts: read the conversation (GET /conversations/{id}).
+            return Inbound(
+                "fetch", conversation_id=conversation_id, remote_id=remote_id, delivery_id=delivery_id
+            )
+        return self._message(self._newest_customer_part(item), conversation_id, remote_id, delivery_id)
+
+    async def fetch(self, http: httpx.AsyncClient, inbound: Inbound) -> Inbound:
+        """The newest customer message of a conversation whose webhook did not carry it, read through the API.
+
+        Raises:
+            DeliveryFailed: the API call failed (the webhook answers 503, so Intercom delivers it again).
+            BadPayload: the conversation is not what the API documents.
+        """
+        path = f"/conversations/{inbound.remote_id}?display_as=plaintext"
+        conversation = await self._client(http).call("fetch", "GET", path)
+        if not isinstance(conversation, dict):
+            raise BadPayload("conversation", "expected a JSON object from GET /conversations/{id}")
+        part = self._newest_customer_part(conversation)
+        return self._message(
+            part, inbound.conversation_id, inbound.remote_id, inbound.delivery_id, plain=True
+        )
+
+    def _message(
+        self,
+        part: dict[str, Any] | None,
+        conversation_id: str,
+        remote_id: str,
+        delivery_id: str | None,
+        *,
+        plain: bool = False,
+    ) -> Inbound:
+        """The customer's message in ``part`` (HTML unless ``plain``), or why it is ignored."""
         if part is None:
             return Inbound.ignore("no_customer_part")
         author = sub(part, "author")
@@ -104,7 +143,8 @@ class IntercomChannel:
             own = str(author.get("id")) == self.settings.admin_id
             return Inbound.ignore("own_message" if own else "not_from_customer")
         part_id = str(field(part, "id", (str, int)))
-        text = html_to_text(part.get("body") or "")
+        body = part.get("body") or ""
+        text = body.strip() if plain else html_to_text(body)
         if not text:
             return Inbound.ignore("empty")
         message = UserMessage(
@@ -113,13 +153,12 @@ class IntercomChannel:
             message_id=part_id,
             customer=self._customer(author),
         )
-        delivery = payload.get("id")
         return Inbound(
             "message",
             message=message,
             conversation_id=conversation_id,
             remote_id=remote_id,
-            delivery_id=str(delivery) if delivery else None,
+            delivery_id=delivery_id,
         )
 
     @staticmethod

@@ -107,10 +107,23 @@ def chatwoot_spec(shared_dir: Path) -> Spec:
 # --- fake helpdesks ---------------------------------------------------------------------------------------------
 
 
-def _intercom_responder(spec: Spec) -> Any:
+def _intercom_responder(spec: Spec, conversations: dict[str, list[dict[str, Any]]]) -> Any:
+    """``conversations``: conversation id -> its parts, served by ``GET /conversations/{id}``."""
     conv = "/conversations/{conversation_id}"
 
     def respond(request: Recorded) -> Reply:
+        if request.method == "GET" and request.path.startswith("/conversations/"):
+            remote_id = request.path.rsplit("/", 1)[1]
+            if remote_id not in conversations:
+                return Reply(404, spec_example(spec.raw, conv, "get", "404"))
+            conversation = spec_example(spec.raw, conv, "get")
+            parts = conversations[remote_id]
+            listed = {
+                "type": "conversation_part.list",
+                "conversation_parts": parts,
+                "total_count": len(parts),
+            }
+            return Reply(200, {**conversation, "id": remote_id, "conversation_parts": listed})
         if request.path == "/tags":
             return Reply(200, {**spec_example(spec.raw, "/tags", "post"), "name": request.body["name"]})
         if request.path.endswith("/tags"):
@@ -156,9 +169,11 @@ def _chatwoot_responder(request: Recorded) -> Reply:
 
 @pytest.fixture
 def fake_intercom(intercom_spec: Spec) -> Iterator[FakeHelpdesk]:
+    conversations: dict[str, list[dict[str, Any]]] = {}
     fake = FakeHelpdesk(
-        intercom_spec.api, "https://api.intercom.io", _intercom_responder(intercom_spec)
+        intercom_spec.api, "https://api.intercom.io", _intercom_responder(intercom_spec, conversations)
     ).start()
+    fake.conversations = conversations  # type: ignore[attr-defined]  # what GET /conversations/{id} serves
     yield fake
     fake.stop()
 

@@ -202,3 +202,71 @@ async def test_intercom_admin_closed_releases_conversation(
         view = await app.service.get("intercom:503")
     assert response.json() == {"status": "released"}
     assert view.state.handed_off is False
+
+
+def _replied_without_parts(notif: str = "notif_9") -> bytes:
+    payload = p.intercom_replied(notif=notif)
+    del payload["data"]["item"]["conversation_parts"]
+    return p.dumps(payload)
+
+
+def _part(pid: str, author_type: str, author_id: str, body: str) -> dict:
+    return {
+        "type": "conversation_part",
+        "id": pid,
+        "part_type": "comment",
+        "body": body,
+        "author": {"type": author_type, "id": author_id},
+    }
+
+
+async def test_intercom_reply_without_parts_reads_the_conversation(
+    fake_intercom: FakeHelpdesk, tmp_path: Path
+) -> None:
+    fake_intercom.conversations["503"] = [  # type: ignore[attr-defined]
+        _part("1", "user", "6762f126", "hello"),
+        _part("2", "admin", p.BOT_ADMIN_ID, "Hi! Which order?"),
+        _part("3", "user", "6762f126", "where is my order? price < 50 & paid"),
+    ]
+    body = _replied_without_parts()
+    async with running_app(_settings(fake_intercom), KeywordParser(), tmp_path) as app:
+        response = await app.post("intercom", body, p.intercom_headers(body))
+        await app.drain()
+        view = await app.service.get("intercom:503")
+    assert response.status_code == 200 and response.json()["status"] == "accepted"
+    (fetch,) = fake_intercom.calls("GET", "/conversations/503")
+    assert fetch.headers["authorization"] == "Bearer intercom-token"
+    uttered = [e.to_dict() for e in view.events if e.to_dict()["event"] == "user_uttered"]
+    # display_as=plaintext: the body is text, read as it is (not as HTML, which would eat "< 50 &")
+    assert [(u["text"], u["message_id"]) for u in uttered] == [("where is my order? price < 50 & paid", "3")]
+    assert len(fake_intercom.calls("POST", "/conversations/503/reply")) == 1
+    assert fake_intercom.violations == []
+
+
+async def test_intercom_fetch_that_fails_is_503_and_the_redelivery_is_processed(
+    fake_intercom: FakeHelpdesk, tmp_path: Path
+) -> None:
+    fake_intercom.conversations["503"] = [_part("3", "user", "6762f126", "my order?")]  # type: ignore[attr-defined]
+    body = _replied_without_parts()
+    async with running_app(_settings(fake_intercom), KeywordParser(), tmp_path) as app:
+        fake_intercom.fail_next = [500] * 10
+        failed = await app.post("intercom", body, p.intercom_headers(body))
+        fake_intercom.fail_next = []
+        again = await app.post("intercom", body, p.intercom_headers(body))
+        await app.drain()
+        view = await app.service.get("intercom:503")
+    assert failed.status_code == 503 and "intercom" in failed.json()["error"]
+    assert (again.status_code, again.json()["status"]) == (200, "accepted")
+    uttered = [e.to_dict() for e in view.events if e.to_dict()["event"] == "user_uttered"]
+    assert [u["text"] for u in uttered] == ["my order?"]
+
+
+async def test_intercom_fetched_conversation_whose_newest_part_is_ours_is_ignored(
+    fake_intercom: FakeHelpdesk, tmp_path: Path
+) -> None:
+    fake_intercom.conversations["503"] = [_part("4", "admin", p.BOT_ADMIN_ID, "Your order shipped")]  # type: ignore[attr-defined]
+    body = _replied_without_parts()
+    async with running_app(_settings(fake_intercom), KeywordParser(), tmp_path) as app:
+        response = await app.post("intercom", body, p.intercom_headers(body))
+    assert response.json() == {"status": "ignored", "reason": "own_message"}
+    assert fake_intercom.calls("POST", "/reply") == []
