@@ -56,6 +56,8 @@ async def run_steps(steps: Sequence[Step]) -> None:
             await step()
         except DeliveryFailed as exc:
             failures.append(exc)
+        except DeliveryErrors as exc:  # a step made of several calls (Zendesk's split handoff)
+            failures.extend(exc.failures)
     if failures:
         raise DeliveryErrors(failures)
 

@@ -10,6 +10,7 @@ so a turn's replies go out as one comment.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -20,9 +21,11 @@ from sanic import Request
 from dialogue.engine import TurnResult, UserMessage
 from server.channels.base import Inbound, field, note_text, sub
 from server.channels.errors import BadPayload
-from server.channels.outbound import HelpdeskClient, Step, run_steps
+from server.channels.outbound import DeliveryFailed, HelpdeskClient, Step, run_steps
 from server.channels.settings import OutboundSettings, ZendeskSettings
 from server.channels.signatures import timestamp_age, verify_zendesk
+
+logger = logging.getLogger(__name__)
 
 COMMENT_ADDED = "zen:event-type:ticket.comment_added"
 STATUS_CHANGED = "zen:event-type:ticket.status_changed"
@@ -126,5 +129,25 @@ class ZendeskChannel:
             group = routing.team_for(handoff.reason, handoff.team)
             if group:
                 ticket["group_id"] = int(group)
-            steps.append(partial(api.call, "handoff", "PUT", path, {"ticket": ticket}))
+            steps.append(partial(self._handoff, api, path, ticket))
         await run_steps(steps)
+
+    @staticmethod
+    async def _handoff(api: HelpdeskClient, path: str, ticket: dict[str, Any]) -> None:
+        """One update with the note, status, tags and group; if Zendesk refuses it whole (422: an unknown or
+        inactive group), the note, status and tags go alone and the group after, so the agents still get the
+        details and only the assignment fails (logged, kept in the outbox's failures)."""
+        try:
+            await api.call("handoff", "PUT", path, {"ticket": ticket})
+            return
+        except DeliveryFailed as exc:
+            if exc.status not in (400, 422) or "group_id" not in ticket:
+                raise
+            logger.warning("channels.handoff_split channel=zendesk status=%s", exc.status)
+        rest = {k: v for k, v in ticket.items() if k != "group_id"}
+        await run_steps(
+            [
+                partial(api.call, "handoff", "PUT", path, {"ticket": rest}),
+                partial(api.call, "assign", "PUT", path, {"ticket": {"group_id": ticket["group_id"]}}),
+            ]
+        )

@@ -57,6 +57,8 @@ class FakeHelpdesk:
         self.requests: list[Recorded] = []
         self.violations: list[str] = []
         self.fail_next: list[int] = []
+        # a status for the requests this picks out (e.g. an unknown group id), answered without validation
+        self.refuse: Callable[[Recorded], int | None] = lambda request: None
         self.delay = 0.0  # seconds to wait before answering (a slow helpdesk)
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -90,6 +92,7 @@ class FakeHelpdesk:
         except OpenAPIError as exc:
             self.violations.append(f"request {method} {parts.path}: {_explain(exc)}")
             return Reply(400, {"error": "request does not match the spec"})
+        failing = failing if failing is not None else self.refuse(recorded)
         if failing is not None:
             return Reply(failing, {"error": "injected failure"}, {"Retry-After": "0"})
         reply = self.responder(recorded)

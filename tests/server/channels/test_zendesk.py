@@ -160,3 +160,25 @@ async def test_zendesk_status_change_without_a_status_is_400(
     async with running_app(_settings(fake_zendesk), KeywordParser(), tmp_path) as app:
         response = await app.post("zendesk", body, p.zendesk_headers(body))
     assert (response.status_code, response.json()["error"]) == (400, "detail.status: missing")
+
+
+async def test_zendesk_handoff_refused_for_its_group_still_leaves_note_status_and_tags(
+    fake_zendesk: FakeHelpdesk, tmp_path: Path
+) -> None:
+    # Zendesk refuses a whole update (422) when one field is invalid, here a group that does not exist.
+    fake_zendesk.refuse = lambda r: 422 if (r.body or {}).get("ticket", {}).get("group_id") == 999 else None
+    body = p.dumps(p.zendesk_comment(text="Can I talk to a human?"))
+    async with running_app(
+        _settings(fake_zendesk, teams={"requested_human": "999"}), KeywordParser(), tmp_path
+    ) as app:
+        await app.post("zendesk", body, p.zendesk_headers(body))
+        await app.drain()
+        failed = list(app.outbox.failed)
+    reply, combined, note, group = (r.body["ticket"] for r in fake_zendesk.calls("PUT", TICKET))
+    assert reply["comment"]["public"] is True
+    assert combined["group_id"] == 999
+    assert note["comment"]["public"] is False and "requested_human" in note["comment"]["body"]
+    assert note["status"] == "open" and "handoff_requested_human" in note["additional_tags"]
+    assert "group_id" not in note
+    assert group == {"group_id": 999}
+    assert [(f.step, f.status) for f in failed] == [("assign", 422)]
