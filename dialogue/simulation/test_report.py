@@ -17,8 +17,11 @@ from nlu.html_report import bar_chart, cards, esc, page, section, table
 
 
 class _Spec(Protocol):
-    name: str
-    source: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
 
 
 class CaseOutcome(Protocol):

@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import cast
 
 from server.cli.common import Progress, fail
 
@@ -98,7 +99,7 @@ def run_simulate(args: argparse.Namespace) -> int:
             f"wismo: ... and {len(run.bad_rows) - MAX_BAD_ROWS_PRINTED} more (summary.json)", file=sys.stderr
         )
     summary = run.summary
-    rates = summary["rates"]  # type: ignore[index]
+    rates = cast(dict[str, float], summary["rates"])
     print(
         f"{summary['tickets']} tickets ({len(run.bad_rows)} bad rows skipped): "
         f"WISMO {rates['wismo_share']:.1%}, would resolve {rates['would_resolve_rate']:.1%}, "
