@@ -69,11 +69,33 @@ def machine() -> str:
     )
 
 
+def chart_label(row: Row, who: str) -> str:
+    """A bar's label, short enough for the chart's margin.
+
+    >>> chart_label(Row("CLINC150 val, dense minilm", "in-scope accuracy @ the threshold giving 60% OOS recall", 0.9), "wismo")
+    'CLINC150 dense in-scope@60%OOS wismo'
+    >>> chart_label(Row("Default model", "parse latency p99", 0.3, unit="ms"), "baseline")
+    'Default p99 baseline'
+    """
+    dense = " dense" if "dense" in row.section + row.metric else ""
+    if "60% OOS" in row.metric:
+        metric = "in-scope@60%OOS"
+    elif "no threshold" in row.metric:
+        metric = "in-scope raw"
+    elif "threshold" in row.metric:
+        metric = ("in-scope@" if "in-scope" in row.metric else "accuracy@") + row.metric.rsplit(" ", 1)[-1]
+    elif row.unit == "ms":
+        metric = row.metric[-3:]
+    else:
+        metric = "accuracy"
+    return f"{row.section.split()[0].rstrip(',')}{dense} {metric} {who}"
+
+
 def write_results(rows: list[Row], notes: list[str], header: str) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     body = [header, "", markdown_table(rows), "", "## Notes", ""] + [f"- {n}" for n in notes]
     (RESULTS / "nlu.md").write_text("\n".join(body) + "\n", encoding="utf-8")
-    accuracy = [r for r in rows if r.unit == "%" and r.baseline is not None]
+    accuracy = [r for r in rows if r.unit == "%" and "accuracy" in r.metric and "mapped" not in r.metric]
     latency = [r for r in rows if r.unit == "ms"]
     html = [
         f"<p>{h.esc(header)}</p>",
@@ -98,22 +120,26 @@ def write_results(rows: list[Row], notes: list[str], header: str) -> None:
             "Accuracy, wismo vs baseline (%)",
             h.bar_chart(
                 [
-                    (f"{r.section[:18]} {who}", 100 * v)
+                    (chart_label(r, who), 100 * v)
                     for r in accuracy
-                    for who, v in (("wismo", r.wismo), ("baseline", r.baseline or 0.0))
+                    for who, v in (("wismo", r.wismo), ("baseline", r.baseline))
+                    if v is not None
                 ],
                 value_format="{:.2f}",
+                label_width=280,
             ),
         ),
         h.section(
             "Parse latency (ms, one message)",
             h.bar_chart(
                 [
-                    (f"{r.metric[-3:]} {who}", v)
+                    (chart_label(r, who), v)
                     for r in latency
-                    for who, v in (("wismo", r.wismo), ("baseline", r.baseline or 0.0))
+                    for who, v in (("wismo", r.wismo), ("baseline", r.baseline))
+                    if v is not None
                 ],
                 value_format="{:.3f}",
+                label_width=280,
             ),
         ),
         h.section("Notes", "<ul>" + "".join(f"<li>{h.esc(n)}</li>" for n in notes) + "</ul>"),

@@ -64,11 +64,17 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def bar_chart(items: Sequence[tuple[str, float]], *, title: str = "", value_format: str = "{:.0f}") -> str:
-    """Horizontal bars, one per item, largest first as given."""
+def bar_chart(
+    items: Sequence[tuple[str, float]],
+    *,
+    title: str = "",
+    value_format: str = "{:.0f}",
+    label_width: int = 200,
+) -> str:
+    """Horizontal bars, one per item, largest first as given; ``label_width`` pixels hold the labels."""
     if not items:
         return "<p>(no data)</p>"
-    width, label_w, bar_h = 720, 200, 20
+    width, label_w, bar_h = 520 + label_width, label_width, 20
     peak = max(v for _, v in items) or 1.0
     height = bar_h * len(items) + 30
     rows = []
