@@ -194,6 +194,14 @@ def reprompt(state: ConversationState, config: DialogueConfig) -> Action:
     return Utter("how_can_i_help")
 
 
+def _other_orders(state: ConversationState) -> dict[str, Any]:
+    assert state.order is not None
+    return {
+        "order_id": state.order.order_id,
+        "other_order_ids": ", ".join(state.slots["other_order_ids"].split()),
+    }
+
+
 def _id_vars(state: ConversationState) -> dict[str, Any]:
     return {"order_id": state.slots.get("order_id", "")}
 
@@ -261,6 +269,10 @@ RULES: tuple[Rule, ...] = (
     Rule("stuck_shipment", "the verified order is in exception or has not moved for stale_after_hours",
          lambda s, c: s.order is not None and not s.presented and is_stuck(s.order, s.now, c.stale_after_hours),
          _handoff("stuck_shipment", "order_stuck")),
+    Rule("mention_other_orders", "the customer named more orders than the one shown: say which comes first",
+         lambda s, c: s.order is not None and not s.presented and bool(s.slots.get("other_order_ids"))
+         and "other_orders_noted" not in s.turn_templates,
+         lambda s, c: Utter("other_orders_noted", s.awaiting, _other_orders(s), ends_turn=False)),
     Rule("present_order", "a verified order was found and not shown yet",
          lambda s, c: s.order is not None and not s.presented, lambda s, c: present(s)),
     Rule("select_by_hint", "a tracking number or date already given designates one of the orders",

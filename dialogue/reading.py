@@ -87,6 +87,23 @@ def pick_order_id(values: list[str], current: str | None) -> str | None:
     return fresh[0] if fresh else (values[0] if values else None)
 
 
+def other_order_ids(ids: list[str], chosen: str, current: str | None, noted: str | None) -> str | None:
+    """The order numbers named besides the one looked up ("1001 and 1002"), as ``"1002 1003"``, or ``None``.
+
+    Numbers noted before stay noted until one of them is the order looked up.
+
+    >>> other_order_ids(["1001", "1002"], "1001", None, None)
+    '1002'
+    >>> other_order_ids(["1002", "1001"], "1002", "1001", None) is None  # "it's 1002 not 1001": a correction
+    True
+    >>> other_order_ids(["1002"], "1002", "1001", "1002") is None
+    True
+    """
+    named = [*(noted.split() if noted else []), *ids]
+    others = [v for v in dict.fromkeys(named) if v not in (chosen, current)]
+    return " ".join(others) or None
+
+
 def normalise_postcode(text: str) -> str | None:
     """A postcode-looking answer, upper-cased without spaces, or ``None``.
 
@@ -182,8 +199,11 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
         slots.extend(extra)
         if new_email:
             slots.append(("email", email))
-        if new_id:
+        if new_id and order_id is not None:
             slots.append(("order_id", order_id))
+            others = other_order_ids(ids, order_id, current_id, state.slots.get("other_order_ids"))
+            if others != state.slots.get("other_order_ids"):
+                slots.append(("other_order_ids", others))
         return (*info, *slots)
 
     awaiting = state.awaiting

@@ -64,6 +64,7 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "choose_order_other": frozenset({"orders", "count"}),
     "ask_email_invalid": frozenset(),
     "anything_else": frozenset(),
+    "other_orders_noted": frozenset({"order_id", "other_order_ids"}),
     "part_tracking": frozenset({"carrier", "tracking_number", "tracking_url"}),
     "part_no_tracking": frozenset(),
     "part_eta_unknown": frozenset(),

@@ -82,6 +82,15 @@ def test_handle_handoff_record_has_everything_for_the_agent() -> None:
     assert {"wismo", "handoff_confirmed", "lang_en", "status_shipped"} <= set(record["tags"])
 
 
+def test_handle_second_order_number_is_noted_in_the_handoff_record() -> None:
+    _, results = talk(["where are #1001 and #1002? jane@example.com", "yes"])
+    assert [r.template for r in results[0].replies] == ["other_orders_noted", "order_found_shipped"]
+    assert "1002" in results[0].replies[0].text
+    handoff = results[-1].handoff
+    assert handoff is not None and handoff.slots["other_order_ids"] == "1002"
+    assert handoff.slots["order_id"] == "1001"
+
+
 def test_handle_handed_off_conversation_stays_silent_until_released() -> None:
     history, results = talk(["talk to a human", "hello?"])
     assert results[0].handoff is not None and results[1].replies == () and results[1].trace.silent
