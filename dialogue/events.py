@@ -181,6 +181,23 @@ class ConversationReleased(Event):
         return {"by": self.by}
 
 
+@dataclass(frozen=True)
+class HelpdeskDeliveryFailed(Event):
+    """A reply, note, assignment or tag could not be sent to the helpdesk, even after its retries.
+
+    The customer may be waiting for an answer they never got: the failure is kept with the conversation, so an
+    operator finds it (``GET /api/v1/conversations/{id}``) and not only in a log. It changes no dialogue state.
+    """
+
+    name: ClassVar[str] = "delivery_failed"
+    channel: str = ""
+    step: str = ""
+    status: int | None = None
+
+    def _payload(self) -> dict[str, Any]:
+        return {"channel": self.channel, "step": self.step, "status": self.status}
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.name: cls
     for cls in (
@@ -194,6 +211,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         HandoffRequested,
         ConversationReset,
         ConversationReleased,
+        HelpdeskDeliveryFailed,
     )
 }
 

@@ -24,7 +24,8 @@ class Metrics:
     """Counters and histograms of one server process.
 
     Metrics: ``wismo_messages_total{intent,language}``, ``wismo_handoffs_total{reason}``,
-    ``wismo_lookups_total{outcome}``, ``wismo_turn_seconds`` and ``wismo_http_request_seconds{route,status}``.
+    ``wismo_lookups_total{outcome}``, ``wismo_channel_delivery_failures_total{channel,step}``,
+    ``wismo_turn_seconds`` and ``wismo_http_request_seconds{route,status}``.
     """
 
     def __init__(self) -> None:
@@ -44,6 +45,12 @@ class Metrics:
         )
         self.lookups = prom.Counter(
             "wismo_lookups", "Order look-ups by outcome", ["outcome"], registry=self.registry
+        )
+        self.delivery_failures = prom.Counter(
+            "wismo_channel_delivery_failures",
+            "Helpdesk calls (reply, note, assignment, tag) given up on after their retries",
+            ["channel", "step"],
+            registry=self.registry,
         )
         self.turn_seconds = prom.Histogram(
             "wismo_turn_seconds",
@@ -76,6 +83,10 @@ class Metrics:
                 self.lookups.labels("failed").inc()
         if result.handoff is not None:
             self.handoffs.labels(result.handoff.reason).inc()
+
+    def observe_delivery_failure(self, channel: str, step: str) -> None:
+        if self.enabled:
+            self.delivery_failures.labels(channel, step).inc()
 
     def observe_request(self, route: str, status: int, seconds: float) -> None:
         if self.enabled:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dialogue.engine import BotReply, DialogueEngine, TurnResult, UserMessage
-from dialogue.events import ConversationReleased, Event
+from dialogue.events import ConversationReleased, Event, HelpdeskDeliveryFailed
 from dialogue.handoff import Handoff
 from dialogue.state import ConversationState, replay
 from dialogue.trace import TraceStep, TurnTrace
@@ -178,6 +178,14 @@ class ConversationService:
                 events.append(event)
                 logger.info("server.conversation.released conversation=%s", conversation_id)
         return ConversationView(conversation_id, replay(events), tuple(events))
+
+    async def record_delivery_failure(
+        self, conversation_id: str, channel: str, step: str, status: int | None
+    ) -> None:
+        """Keep with the conversation that a helpdesk call failed for good (appends ``delivery_failed``)."""
+        event = HelpdeskDeliveryFailed(channel=channel, step=step, status=status, timestamp=datetime.now(UTC))
+        async with self._conversation(conversation_id):
+            await self.store.append(conversation_id, [event])
 
     async def drain(self, timeout: float) -> bool:
         """Wait until no turn is in flight (graceful shutdown); ``False`` if ``timeout`` passed first."""

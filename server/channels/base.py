@@ -272,6 +272,7 @@ def channel_blueprint(channel: Channel, outbox: Outbox) -> Blueprint:
     @bp.listener("before_server_start")
     async def expose(app: Any) -> None:
         app.ctx.channel_outbox = outbox
+        outbox.ctx = app.ctx  # failures reach the metrics and the conversation's events
 
     @bp.listener("before_server_stop")
     async def drain(app: Any) -> None:

@@ -2,7 +2,8 @@
 
 Webhooks are answered as soon as the dialogue has run; the replies, notes and assignments go out from the
 :class:`Outbox` afterwards, one conversation's calls strictly in order. A call that still fails after its
-retries is logged (no secrets, no message text) and kept in :attr:`Outbox.failed` for operators.
+retries is logged (no secrets, no message text), counted (``wismo_channel_delivery_failures_total``) and kept
+with the conversation as a ``delivery_failed`` event, so operators find it after a restart too.
 """
 
 from __future__ import annotations
@@ -183,6 +184,9 @@ class Outbox:
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.failed: list[FailedDelivery] = []
+        # The app's context, set at start-up: a failure is counted (``metrics``) and kept with the conversation
+        # (``service``), so it outlives this process.
+        self.ctx: Any = None
 
     def submit(self, channel: str, conversation_id: str, job: Coroutine[Any, Any, None]) -> None:
         """Schedule ``job`` after the conversation's earlier jobs; failures are logged and kept."""
@@ -204,11 +208,13 @@ class Outbox:
         try:
             await job
         except DeliveryFailed as exc:
-            self._record(channel, conversation_id, [exc])
+            await self._record(channel, conversation_id, [exc])
         except DeliveryErrors as exc:
-            self._record(channel, conversation_id, exc.failures)
+            await self._record(channel, conversation_id, exc.failures)
 
-    def _record(self, channel: str, conversation_id: str, failures: Sequence[DeliveryFailed]) -> None:
+    async def _record(self, channel: str, conversation_id: str, failures: Sequence[DeliveryFailed]) -> None:
+        metrics = getattr(self.ctx, "metrics", None)
+        service = getattr(self.ctx, "service", None)
         for failure in failures:
             self.failed.append(FailedDelivery(channel, conversation_id, failure.step, failure.status))
             logger.error(
@@ -218,6 +224,18 @@ class Outbox:
                 failure.step,
                 failure.status,
             )
+            if metrics is not None:
+                metrics.observe_delivery_failure(channel, failure.step)
+            if service is None:
+                continue
+            try:
+                await service.record_delivery_failure(conversation_id, channel, failure.step, failure.status)
+            except Exception as exc:  # the store is down too: the log line above is what is left
+                logger.error(
+                    "channels.delivery_failure_not_saved conversation=%s error=%s",
+                    conversation_id,
+                    type(exc).__name__,
+                )
 
     def _done(self, conversation_id: str, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

@@ -14,6 +14,7 @@ from dialogue.events import (
     ConversationReset,
     Event,
     HandoffRequested,
+    HelpdeskDeliveryFailed,
     LookupDone,
     MessageInterpreted,
     SlotSet,
@@ -148,6 +149,7 @@ def test_event_from_dict_round_trips_every_event_type() -> None:
         *history,
         ConversationReset(timestamp=NOW),
         ConversationReleased(by="agent", timestamp=NOW),
+        HelpdeskDeliveryFailed(channel="zendesk", step="reply", status=503, timestamp=NOW),
     ]:
         data = json.loads(json.dumps(event.to_dict()))
         assert event_from_dict(data).to_dict() == event.to_dict()

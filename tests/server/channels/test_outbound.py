@@ -12,6 +12,7 @@ import pytest
 from server.channels import base
 from server.channels.outbound import DeliveryFailed, HelpdeskClient, Outbox
 from server.channels.settings import OutboundSettings
+from server.metrics import Metrics
 from tests.server.channels import payloads as p
 from tests.server.channels.conftest import ROUTING, KeywordParser, make_settings, running_app
 from tests.server.channels.fake_helpdesk import FakeHelpdesk
@@ -111,14 +112,22 @@ async def test_failed_delivery_is_kept_and_conversation_saved(
     settings = make_settings({"chatwoot": ROUTING["chatwoot"]}, chatwoot=fake_chatwoot.url)
     body = p.dumps(p.chatwoot_message())
     async with running_app(settings, KeywordParser(), tmp_path) as app:
+        app.app.ctx.metrics = Metrics()
         response = await app.post("chatwoot", body, {}, f"?token={p.CHATWOOT_TOKEN}")
         await app.drain()
         view = await app.service.get("chatwoot:57")
+        exposition = app.app.ctx.metrics.render()[0].decode()
     assert response.status_code == 200
     assert [(f.channel, f.conversation_id, f.step, f.status) for f in app.outbox.failed] == [
         ("chatwoot", "chatwoot:57", "reply", 503)
     ]
-    assert any(e.to_dict()["event"] == "user_uttered" for e in view.events)
+    events = [e.to_dict() for e in view.events]
+    assert any(e["event"] == "user_uttered" for e in events)
+    # kept with the conversation (it outlives the process) and counted for alerts
+    (failure,) = [e for e in events if e["event"] == "delivery_failed"]
+    assert (failure["channel"], failure["step"], failure["status"]) == ("chatwoot", "reply", 503)
+    assert 'wismo_channel_delivery_failures_total{channel="chatwoot",step="reply"} 1.0' in exposition
+    assert view.state.awaiting == "order_id"  # the dialogue's state is untouched by the failure
 
 
 async def test_handoff_steps_continue_after_one_fails(fake_chatwoot: FakeHelpdesk, tmp_path: Path) -> None:
