@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -151,6 +153,26 @@ def test_cli_parse_json_is_rasa_shaped(default_model_dir, capsys):
     assert out["text"] == "où est ma commande 1001"
     assert out["intent"]["name"] == "order_status"
     assert {"entity", "value", "text", "start", "end", "extractor"} <= set(out["entities"][0])
+
+
+def test_cli_output_into_a_closed_pipe_ends_without_a_traceback(default_model_dir):
+    # `wismo parse --json ... | head -c 10`: the reader is gone before the JSON is written
+    script = "import sys; from server.cli import main; sys.exit(main(sys.argv[1:]))"
+    command = [
+        sys.executable,
+        "-c",
+        script,
+        "parse",
+        "--model",
+        str(default_model_dir),
+        "--json",
+        "where is it",
+    ]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    proc.stdout.close()  # type: ignore[union-attr]
+    _, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+    assert proc.returncode == 141
 
 
 def test_cli_parse_without_model_exits_2(tmp_path, capsys):
