@@ -3,6 +3,10 @@
 Off by default (``nlu.dense.encoder: ""``): the default model is sparse only, parses in well under a millisecond
 and needs no neural library. Turned on, each message also gets a unit-length sentence embedding, multiplied by
 ``nlu.dense.weight`` and appended to the TF-IDF vector; the linear SVM learns weights for both blocks together.
+Messages in a language the encoder does not know (``nlu.dense.languages``: English by default, which is what the
+packaged encoder knows) are scored by a second classifier over the n-grams alone, trained on the same data: on
+the default training data the English encoder made French messages a point worse, and this keeps them as good
+as without dense features.
 Embeddings carry what n-gram overlap misses ("my card hasn't come" vs "how long does card delivery take"): on
 BANKING77 they are worth about two points of accuracy (``bench/README.md``), for a few milliseconds per message.
 
@@ -49,6 +53,7 @@ class DenseParams:
     """``nlu.dense`` in ``wismo.yml``; an empty ``encoder`` turns dense features off."""
 
     encoder: str = ""
+    languages: tuple[str, ...] = ("en",)
     weight: float = 2.0
     batch_size: int = 64
     cache_size: int = 50_000
@@ -69,6 +74,9 @@ def check_params(params: DenseParams) -> None:
         raise InvalidConfig(f"nlu.dense.weight must be above 0, got {params.weight}")
     if params.batch_size < 1 or params.cache_size < 0:
         raise InvalidConfig("nlu.dense.batch_size must be at least 1 and nlu.dense.cache_size at least 0")
+    unknown = set(params.languages) - {"en", "fr"}
+    if unknown:
+        raise InvalidConfig(f"nlu.dense.languages: unsupported language(s) {sorted(unknown)}; use en, fr")
     spec = params.encoder
     if spec and spec not in PACKAGED and ":" not in spec and not Path(spec).is_dir():
         raise InvalidConfig(
@@ -205,6 +213,10 @@ class DenseFeaturizer:
                 f"the model was trained with another {self.params.encoder!r} encoder (fingerprint "
                 f"{self.fingerprint_}, this one is {encoder.fingerprint}); retrain with `wismo train`"
             )
+
+    def covers(self, language: str | None) -> bool:
+        """Whether the encoder knows ``language`` (``nlu.dense.languages``; no language counts as English)."""
+        return (language or "en") in self.params.languages
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         """``(len(texts), dimension)`` weighted embeddings; texts seen before come from a bounded memo."""

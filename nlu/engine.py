@@ -49,9 +49,12 @@ class NLUEngine:
         metadata: dict[str, Any] | None = None,
         lookups: dict[str, tuple[str, ...]] | None = None,
         dense: DenseFeaturizer | None = None,
+        sparse_classifier: IntentClassifier | None = None,
     ) -> None:
         self.config = config
         self.dense = dense
+        # with dense features: the n-grams-only classifier for languages the encoder does not know
+        self.sparse_classifier = sparse_classifier
         self.featurizer = featurizer
         self.classifier = classifier
         self.language_id = language_id
@@ -94,13 +97,15 @@ class NLUEngine:
         featurizer = TextFeaturizer(config.features)
         X = featurizer.fit_transform(texts, languages)
         n_sparse = X.shape[1]
-        dense = None
+        intents = [e.intent for e in data.examples]
+        dense = sparse_classifier = None
         if config.dense.encoder:
             dense = DenseFeaturizer(config.dense).fit()
+            if not all(dense.covers(language) for language in languages):
+                sparse_classifier = IntentClassifier(config.classifier).fit(X, intents)
+            # every example is embedded: the other languages' examples still shape the shared intents
             X = sp.hstack([X, sp.csr_matrix(dense.transform(texts))], format="csr")
-        classifier = IntentClassifier(config.classifier).fit(
-            X, [e.intent for e in data.examples], nb_features=n_sparse
-        )
+        classifier = IntentClassifier(config.classifier).fit(X, intents, nb_features=n_sparse)
         lang = config.language_id
         language_id = LanguageIdentifier(lang.C, lang.random_state, lang.default)
         language_id.fit(X[:, featurizer.n_word_ : n_sparse], languages)
@@ -117,6 +122,7 @@ class NLUEngine:
             dict(data.synonyms),
             lookups=dict(data.lookups),
             dense=dense,
+            sparse_classifier=sparse_classifier,
         )
 
     def detect_language(self, text: str) -> tuple[str, float]:
@@ -148,8 +154,12 @@ class NLUEngine:
             ranking: tuple[IntentScore, ...] = ()
             intent = IntentScore(OUT_OF_SCOPE, 1.0)
         else:
-            dense = self.dense.one(clipped) if self.dense is not None else None
-            probs = self.classifier.proba_one(*self.featurizer.join(word, char), dense=dense)
+            features = self.featurizer.join(word, char)
+            if self._embeds(lang):
+                assert self.dense is not None
+                probs = self.classifier.proba_one(*features, dense=self.dense.one(clipped))
+            else:
+                probs = (self.sparse_classifier or self.classifier).proba_one(*features)
             ranking = self._ranking(probs)
             intent = self._decide(ranking)
         entities = self.extract_entities(text, lang, reference_time)
@@ -198,9 +208,26 @@ class NLUEngine:
             for given, d in zip(languages or [None] * len(texts), detected, strict=True)
         ]
         X = self.featurizer.transform(clipped, langs)
-        if self.dense is not None:
-            X = sp.hstack([X, sp.csr_matrix(self.dense.transform(clipped))], format="csr")
-        return self.classifier.predict_proba(X), langs
+        if self.dense is None:
+            return self.classifier.predict_proba(X), langs
+        embeds = np.array([self._embeds(lang) for lang in langs], dtype=bool)
+        probs = np.zeros((len(texts), len(self.intents)))
+        if embeds.any():
+            rows = np.flatnonzero(embeds)
+            vectors = self.dense.transform([clipped[i] for i in rows])
+            probs[rows] = self.classifier.predict_proba(
+                sp.hstack([X[rows], sp.csr_matrix(vectors)], format="csr")
+            )
+        if not embeds.all():
+            rows = np.flatnonzero(~embeds)
+            probs[rows] = (self.sparse_classifier or self.classifier).predict_proba(X[rows])
+        return probs, langs
+
+    def _embeds(self, language: str) -> bool:
+        """Whether a message in ``language`` is scored with its sentence embedding."""
+        if self.dense is None:
+            return False
+        return self.dense.covers(language) or self.sparse_classifier is None
 
     def decide_batch(self, probs: np.ndarray) -> list[IntentScore]:
         """The decision (threshold applied) for each row of :meth:`classify_batch` probabilities."""

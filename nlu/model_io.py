@@ -106,6 +106,7 @@ def save_model(
         if engine.dense is None
         else {
             "encoder": engine.dense.params.encoder,
+            "languages": list(engine.dense.params.languages),
             "dimension": engine.dense.dimension_,
             "fingerprint": engine.dense.fingerprint_,
         },
@@ -121,6 +122,7 @@ def save_model(
             "synonyms": engine.synonyms,
             "lookups": engine.lookups,
             "dense": engine.dense,
+            "sparse_classifier": engine.sparse_classifier,
         },
         tmp,
         compress=3,
@@ -183,6 +185,7 @@ def load_model(model_dir: str | Path) -> NLUEngine:
             metadata,
             parts["lookups"],
             parts["dense"],
+            parts["sparse_classifier"],
         )
         if engine.dense is not None:
             engine.dense.check()  # the encoder is installed and is the one the model was trained with

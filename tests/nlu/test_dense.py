@@ -21,6 +21,7 @@ from nlu.dense import DenseFeaturizer, DenseParams, load_encoder
 from nlu.engine import NLUEngine
 from nlu.errors import IncompatibleModel, InvalidConfig
 from nlu.model_io import load_model, save_model
+from nlu.types import TrainingData
 from tests.conftest import REPO
 
 LETTERS = "tests.nlu.test_dense:LetterEncoder"
@@ -126,6 +127,24 @@ def test_dense_features_change_the_scores(dense_engine, default_training_data) -
     assert not np.allclose(np.log(dense_probs), np.log(sparse_probs), atol=0.05)  # the top ones saturate
 
 
+def test_languages_the_encoder_does_not_know_are_scored_on_their_ngrams_alone(
+    dense_engine, default_training_data
+) -> None:
+    sparse = NLUEngine.train(default_training_data, NLUConfig())
+    assert dense_engine.sparse_classifier is not None  # the default data has French, the encoder is English
+    french = dense_engine.parse("où est ma commande 1001 ?", language="fr")
+    assert french.intent_ranking == sparse.parse("où est ma commande 1001 ?", language="fr").intent_ranking
+    english = dense_engine.parse("where is my order 1001?", language="en")
+    assert english.intent_ranking != sparse.parse("where is my order 1001?", language="en").intent_ranking
+
+
+def test_data_only_in_covered_languages_needs_no_second_classifier(default_training_data) -> None:
+    english = TrainingData(tuple(e for e in default_training_data.examples if e.language == "en"))
+    engine = NLUEngine.train(english, dense_config())
+    assert engine.sparse_classifier is None
+    assert engine.parse("où est ma commande ?", language="fr").intent.name  # scored with its embedding
+
+
 def test_parse_of_odd_input_never_raises(dense_engine) -> None:
     for text in ["", "   ", "🙂🙂", "x" * 100_000, "\x00\ud800 mixed Ωμέγα текст"]:
         result = dense_engine.parse(text)
@@ -135,7 +154,12 @@ def test_parse_of_odd_input_never_raises(dense_engine) -> None:
 def test_save_and_load_round_trip(dense_engine, default_training_data, tmp_path) -> None:
     save_model(dense_engine, tmp_path, default_training_data)
     loaded = load_model(tmp_path)
-    assert loaded.metadata["dense"] == {"encoder": LETTERS, "dimension": 26, "fingerprint": "letters-v1"}
+    assert loaded.metadata["dense"] == {
+        "encoder": LETTERS,
+        "languages": ["en"],
+        "dimension": 26,
+        "fingerprint": "letters-v1",
+    }
     for text in MESSAGES:
         assert loaded.parse(text).intent_ranking == dense_engine.parse(text).intent_ranking
 
