@@ -98,7 +98,7 @@ def write_results(rows: list[Row], notes: list[str], header: str) -> None:
     accuracy = [r for r in rows if r.unit == "%" and "accuracy" in r.metric and "mapped" not in r.metric]
     latency = [r for r in rows if r.unit == "ms"]
     html = [
-        f"<p>{h.esc(header)}</p>",
+        f"<p>{h.esc(header.split(chr(10), 2)[-1])}</p>",  # the markdown title is the page title
         h.section(
             "Results",
             h.table(
