@@ -1,8 +1,9 @@
 """The NLU engine: one trained object that turns a message into a :class:`ParseResult`.
 
 Steps, precision first: character features -> language -> word features (and, when ``nlu.dense`` is on, a
-sentence embedding) -> calibrated intent ranking with the out-of-scope threshold; in parallel, deterministic extractors (patterns, emails, dates, fuzzy carriers) and the
-learned extractor for entity types that only training data knows, merged by one precedence rule.
+sentence embedding) -> calibrated intent ranking with the out-of-scope threshold; in parallel, deterministic
+extractors (patterns, emails, dates, fuzzy carriers) and the learned extractor for entity types that only
+training data knows, merged by one precedence rule.
 """
 
 from __future__ import annotations
