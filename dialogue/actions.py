@@ -1,6 +1,7 @@
 """Run the policy's actions. Each returns new events and never mutates the state it is given.
 
-Only :class:`~dialogue.policy.LookupOrder` and :class:`~dialogue.policy.LookupByEmail` do I/O (through the
+Only :class:`~dialogue.policy.LookupOrder`, :class:`~dialogue.policy.LookupByEmail` and
+:class:`~dialogue.policy.LookupByTracking` do I/O (through the
 order connector); the rest render templates or build records.
 """
 
@@ -28,6 +29,7 @@ from dialogue.policy import (
     HandOff,
     Interpret,
     LookupByEmail,
+    LookupByTracking,
     LookupOrder,
     SetSlots,
     Utter,
@@ -116,6 +118,22 @@ async def lookup_by_email(action: LookupByEmail, state: ConversationState, ctx: 
     return LookupDone(by="email", query=action.email, outcome=outcome, orders=orders, timestamp=ctx.now)
 
 
+async def lookup_by_tracking(action: LookupByTracking, state: ConversationState, ctx: ActionContext) -> Event:
+    """Find the order one of whose parcels has this tracking number, and check the verification value."""
+    query = action.tracking_number
+    try:
+        order = await ctx.connector.find_by_tracking(query)  # type: ignore[attr-defined]
+    except ConnectorError as exc:
+        logger.warning(
+            "dialogue.lookup_failed by=tracking_number connector=%s kind=%s", exc.connector, exc.kind
+        )
+        return LookupFailed(by="tracking_number", query=query, error=exc.kind, timestamp=ctx.now)
+    orders: tuple[Order, ...] = () if order is None else (order,)
+    outcome = "not_found" if order is None else "found" if verifies(order, state, ctx.config) else "mismatch"
+    logger.info("dialogue.lookup by=tracking_number outcome=%s", outcome)
+    return LookupDone(by="tracking_number", query=query, outcome=outcome, orders=orders, timestamp=ctx.now)
+
+
 def build_handoff(
     state: ConversationState, action: HandOff, ctx: ActionContext, extra_tags: tuple[str, ...] = ()
 ) -> Handoff:
@@ -200,6 +218,8 @@ async def run_action(action: Action, state: ConversationState, ctx: ActionContex
         return [await lookup_order(action, state, ctx)]
     if isinstance(action, LookupByEmail):
         return [await lookup_by_email(action, state, ctx)]
+    if isinstance(action, LookupByTracking):
+        return [await lookup_by_tracking(action, state, ctx)]
     if isinstance(action, HandOff):
         return hand_off(action, state, ctx)
     return []

@@ -74,6 +74,7 @@ class DialogueConfig:
     default_team: str = "support"
     routes: tuple[Route, ...] = ()
     templates_dir: str = "training_data"
+    lookup_by_tracking: bool = True
 
     @property
     def verification_slot(self) -> str | None:
@@ -139,6 +140,12 @@ class DialogueConfig:
                 values[key] = data[key]
         if "routes" in data:
             values["routes"] = _routes(data["routes"], languages)
+        if "lookup_by_tracking" in data:
+            if not isinstance(data["lookup_by_tracking"], bool):
+                raise InvalidDialogueConfig(
+                    f"dialogue.lookup_by_tracking: expected true or false, got {data['lookup_by_tracking']!r}"
+                )
+            values["lookup_by_tracking"] = data["lookup_by_tracking"]
         return cls(**values)
 
 

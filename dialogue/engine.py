@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from dialogue.actions import ActionContext, hand_off, run_action
 from dialogue.config import DialogueConfig
-from dialogue.connectors.base import OrderConnector
+from dialogue.connectors.base import OrderConnector, finds_by_tracking
 from dialogue.events import (
     BotUttered,
     ConversationReset,
@@ -126,6 +126,11 @@ class DialogueEngine:
     config: DialogueConfig
     templates: Templates
     clock: Callable[[], datetime] = field(default=_utcnow)
+
+    def __post_init__(self) -> None:
+        if self.config.lookup_by_tracking and not finds_by_tracking(self.connector):
+            # Shopify, WooCommerce and BigCommerce cannot search by tracking number: ask for the order number
+            self.config = replace(self.config, lookup_by_tracking=False)
 
     def _language(self, message: UserMessage, parse: ParseResult, state: ConversationState) -> str:
         languages = self.config.languages

@@ -75,6 +75,14 @@ class LookupByEmail:
 
 
 @dataclass(frozen=True)
+class LookupByTracking:
+    """Look one order up by the tracking number of one of its parcels, then check the verification value."""
+
+    tracking_number: str
+    kind: str = "lookup_by_tracking"
+
+
+@dataclass(frozen=True)
 class HandOff:
     """Tell the customer (``templates``) and hand the conversation to the team."""
 
@@ -85,7 +93,7 @@ class HandOff:
     kind: str = "handoff"
 
 
-Action = Listen | Interpret | SetSlots | Utter | LookupOrder | LookupByEmail | HandOff
+Action = Listen | Interpret | SetSlots | Utter | LookupOrder | LookupByEmail | LookupByTracking | HandOff
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +162,21 @@ def verification_value(state: ConversationState, config: DialogueConfig) -> str 
 
 def _flow(state: ConversationState) -> bool:
     return state.slots.get("flow") == "wismo"
+
+
+def _tracking_due(state: ConversationState, config: DialogueConfig) -> bool:
+    """A tracking number but no order number, not looked up yet or looked up before the email or postcode
+    changed."""
+    tracking = state.slots.get("tracking_number")
+    tried = any(a.by == "tracking_number" and a.query == tracking for a in state.lookups)
+    return (
+        config.lookup_by_tracking
+        and _flow(state)
+        and not _by_email(state)
+        and not state.slots.get("order_id")
+        and bool(tracking)
+        and (state.lookup_due or not tried)
+    )
 
 
 def _by_email(state: ConversationState) -> bool:
@@ -286,6 +309,9 @@ RULES: tuple[Rule, ...] = (
     Rule("order_not_found", "unknown number or mismatching verification (same reply for both)",
          _failed_lookup("order_id"),
          lambda s, c: Utter(_not_found_template(c), "order_id", {"order_id": s.lookups[-1].query})),
+    Rule("tracking_not_found", "no order with that tracking number and verification (same reply for both)",
+         _failed_lookup("tracking_number"),
+         lambda s, c: Utter("tracking_not_found", "order_id", {"tracking_number": s.lookups[-1].query})),
     Rule("no_orders_for_email", "no order for that email", _failed_lookup("email"),
          lambda s, c: Utter("orders_not_found_email", "email", {"email": s.lookups[-1].query})),
     Rule("lookup_by_order_id", "order number and verification are known",
@@ -299,6 +325,15 @@ RULES: tuple[Rule, ...] = (
     Rule("ask_email_for_lookup", "no order number and no email yet",
          lambda s, c: _flow(s) and _by_email(s) and _email(s) is None,
          lambda s, c: Utter("ask_email_no_order", "email")),
+    Rule("lookup_by_tracking", "no order number, but a tracking number and verification (connector permitting)",
+         lambda s, c: _tracking_due(s, c) and verification_value(s, c) is not None,
+         lambda s, c: LookupByTracking(s.slots["tracking_number"])),
+    Rule("ask_email_for_tracking", "a tracking number and no order number: the email proves ownership first",
+         lambda s, c: _tracking_due(s, c) and c.verification == "email" and _email(s) is None,
+         lambda s, c: Utter("ask_email_tracking", "email", {"tracking_number": s.slots["tracking_number"]})),
+    Rule("ask_postcode_for_tracking", "a tracking number and no order number: the postcode proves ownership first",
+         lambda s, c: _tracking_due(s, c) and c.verification == "postcode" and "postcode" not in s.slots,
+         lambda s, c: Utter("ask_postcode", "postcode")),
     Rule("lookup_verified_customer", "a customer the channel verified gave no number: look up their orders",
          lambda s, c: _flow(s) and not _by_email(s) and not s.slots.get("order_id") and c.verification == "email"
          and s.verified_email is not None and not any(a.by == "email" for a in s.lookups),

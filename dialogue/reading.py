@@ -192,8 +192,12 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
         slots: list[Slot] = [] if state.slots.get("flow") else [("flow", "wismo")]
         if state.slots.get("order_confirmed"):
             slots.append(("order_confirmed", None))
+        # an email where a number was expected: look up by email, unless a tracking number names the order
+        named = config.lookup_by_tracking and bool(
+            parse.first("tracking_number") or state.slots.get("tracking_number")
+        )
         if new_email and order_id is None and current_id is None and state.awaiting in (None, "order_id"):
-            slots.append(("lookup_by", "email"))  # an email where a number was expected: look up by email
+            slots.extend([] if named else [("lookup_by", "email")])
         if new_id and state.slots.get("lookup_by"):
             slots.append(("lookup_by", None))
         slots.extend(extra)

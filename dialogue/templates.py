@@ -57,6 +57,8 @@ TEMPLATE_VARIABLES: dict[str, frozenset[str]] = {
     "ask_postcode": frozenset({"order_id"}),
     "order_not_found": frozenset({"order_id"}),
     "order_not_found_postcode": frozenset({"order_id"}),
+    "ask_email_tracking": frozenset({"tracking_number"}),
+    "tracking_not_found": frozenset({"tracking_number"}),
     "orders_not_found_email": frozenset({"email"}),
     "order_stuck": ORDER_VARIABLES,
     "choose_order": frozenset({"orders", "count"}),

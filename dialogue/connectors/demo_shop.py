@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dialogue.connectors.errors import ConnectorUnavailable
-from dialogue.connectors.fields import normalise_email, normalise_order_id
+from dialogue.connectors.fields import normalise_email, normalise_order_id, normalise_tracking_number
 from dialogue.orders import Fulfilment, LineItem, Order, OrderStatus
 
 logger = logging.getLogger(__name__)
@@ -131,6 +131,7 @@ class DemoShopConnector:
     """An :class:`~dialogue.connectors.base.OrderConnector` over a demo-shop SQLite file."""
 
     name = "demo"
+    finds_by_tracking = True
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -150,6 +151,17 @@ class DemoShopConnector:
         if key is None:
             return []
         return await asyncio.to_thread(self._select, "o.email = ?", (key,), limit)
+
+    async def find_by_tracking(self, tracking_number: str) -> Order | None:
+        key = normalise_tracking_number(tracking_number)
+        if key is None:
+            return None
+        parcels = (
+            "o.order_id IN (SELECT order_id FROM fulfilments "
+            "WHERE upper(replace(replace(tracking_number, ' ', ''), '-', '')) = ?)"
+        )
+        found = await asyncio.to_thread(self._select, parcels, (key,), 1)
+        return found[0] if found else None
 
     async def aclose(self) -> None:
         return None

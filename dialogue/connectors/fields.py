@@ -69,6 +69,21 @@ def normalise_order_id(value: str) -> str | None:
     return text if _ORDER_ID.match(text) else None
 
 
+_TRACKING = re.compile(r"^[A-Z0-9]{8,40}$")
+
+
+def normalise_tracking_number(value: str) -> str | None:
+    """A tracking number upper-cased without spaces or dashes, or ``None`` when it cannot be one.
+
+    >>> normalise_tracking_number(" 1z999aa1 0123456784 ")
+    '1Z999AA10123456784'
+    >>> normalise_tracking_number("x' OR 1=1 --") is None
+    True
+    """
+    text = re.sub(r"[\s-]", "", value).upper()
+    return text if _TRACKING.match(text) else None
+
+
 def normalise_email(value: str) -> str | None:
     """A lower-cased e-mail address, or ``None`` when ``value`` does not look like one.
 

@@ -7,7 +7,8 @@ import json
 from datetime import timedelta
 
 from dialogue.config import DialogueConfig
-from dialogue.engine import Customer, TurnResult, UserMessage
+from dialogue.connectors import InMemoryConnector
+from dialogue.engine import Customer, DialogueEngine, TurnResult, UserMessage
 from dialogue.events import (
     BotUttered,
     ConversationReleased,
@@ -24,7 +25,7 @@ from dialogue.events import (
     events_to_json,
 )
 from dialogue.state import replay
-from tests.dialogue.helpers import NOW, TRACKING, engine
+from tests.dialogue.helpers import NOW, TRACKING, KeywordParser, engine, templates
 
 
 def talk(
@@ -161,3 +162,15 @@ def test_turn_result_to_dict_is_json() -> None:
     _, (result,) = talk(["where is #1001? jane@example.com"])
     data = json.loads(json.dumps(result.to_dict()))
     assert data["replies"][0]["template"] == "order_found_shipped" and data["slots"]["order_id"] == "1001"
+
+
+class _NoTrackingSearch(InMemoryConnector):
+    """A shop API with no search by tracking number (Shopify, WooCommerce, BigCommerce)."""
+
+    finds_by_tracking = False
+
+
+def test_look_up_by_tracking_number_is_off_where_the_connector_cannot() -> None:
+    able = DialogueEngine(KeywordParser(), InMemoryConnector([]), DialogueConfig(), templates())
+    unable = DialogueEngine(KeywordParser(), _NoTrackingSearch([]), DialogueConfig(), templates())
+    assert able.config.lookup_by_tracking and not unable.config.lookup_by_tracking

@@ -37,6 +37,7 @@ ENTITY_VALUES = {
     "order_id": ["1001", "1002", "1003", "1004", "9999"],
     "email": ["jane@example.com", "marie@exemple.fr", "paul@example.com", "evil@attacker.io"],
     "order_date": ["2025-03-06", "2025-03-09"],
+    "tracking_number": [*TRACKING.values(), "TRK9999XYZ"],
 }
 TEMPLATES = templates()
 
@@ -132,10 +133,11 @@ def test_policy_never_reveals_an_order_to_an_unverified_customer(config, message
     for i, (_, result, _) in enumerate(turns):
         text = " ".join(r.text for r in result.replies)
         given_so_far = [p for p, _, _ in turns[: i + 1]]
+        said = {e.value for p in given_so_far for e in p.entities}  # the customer's own words may come back
         for order in ORDERS:
             secrets = [
                 order.items[0].name,
-                *([TRACKING[order.order_id]] if order.order_id in TRACKING else []),
+                *([TRACKING[order.order_id]] if TRACKING.get(order.order_id) not in (None, *said) else []),
             ]
             if any(s in text for s in secrets):
                 assert owns(order.order_id, config, given_so_far, customer, text), (order.order_id, text)
