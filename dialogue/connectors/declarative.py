@@ -17,7 +17,7 @@ from jsonpath_ng.ext import parse as parse_path
 from jsonpath_ng.jsonpath import JSONPath
 
 from dialogue.connectors.errors import ConnectorBadResponse, ConnectorConfigError
-from dialogue.connectors.fields import parse_timestamp
+from dialogue.connectors.fields import normalise_tracking_number, parse_timestamp
 from dialogue.connectors.http_client import ResilientHttpClient
 from dialogue.connectors.remote import RemoteConnector
 from dialogue.connectors.settings import check_keys, require
@@ -127,6 +127,7 @@ class HttpConnector(RemoteConnector):
         client: Carries the base URL, auth and default headers.
         order: How to fetch one order by id.
         by_email: How to fetch a customer's orders, or ``None`` when the API cannot.
+        by_tracking: How to fetch the order of a tracking number, or ``None`` when the API cannot.
         mapping: Where each order field lies in a response object.
         statuses: Platform status value -> status; values already in the vocabulary map to themselves.
         default_status: The status of unmapped values; ``None`` makes them a :class:`ConnectorBadResponse`.
@@ -141,13 +142,14 @@ class HttpConnector(RemoteConnector):
         order: Endpoint,
         by_email: Endpoint | None,
         mapping: FieldMapping,
+        by_tracking: Endpoint | None = None,
         statuses: Mapping[str, OrderStatus],
         default_status: OrderStatus | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(client, **kwargs)
         self.name = client.connector
-        self.order, self.by_email, self.mapping = order, by_email, mapping
+        self.order, self.by_email, self.by_tracking, self.mapping = order, by_email, by_tracking, mapping
         self._statuses = {str(k).lower(): v for k, v in statuses.items()}
         self._default = default_status
 
@@ -164,6 +166,20 @@ class HttpConnector(RemoteConnector):
             return []
         values = {"email": email, "limit": str(limit)}
         return [self._order(raw) for raw in await self._call(self.by_email, values, "orders by email")]
+
+    @property
+    def finds_by_tracking(self) -> bool:
+        return self.by_tracking is not None
+
+    async def _fetch_by_tracking(self, tracking_number: str) -> Order | None:
+        if self.by_tracking is None:
+            return None
+        values = {"tracking_number": tracking_number}
+        found = [self._order(raw) for raw in await self._call(self.by_tracking, values, "order by tracking")]
+        for order in found:
+            if any(_same_tracking(f.tracking_number, tracking_number) for f in order.fulfilments):
+                return order
+        return found[0] if len(found) == 1 else None  # the API was asked for this very parcel
 
     async def _call(self, endpoint: Endpoint, values: Mapping[str, str], label: str) -> list[Any]:
         url = _fill(endpoint.url, {k: quote(v, safe="") for k, v in values.items()})
@@ -246,7 +262,8 @@ class HttpConnector(RemoteConnector):
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:
-    """``template`` with ``{order_id}``, ``{email}`` and ``{limit}`` filled in (other braces stay as they are)."""
+    """``template`` with ``{order_id}``, ``{email}``, ``{limit}`` or ``{tracking_number}`` filled in (other braces
+    stay as they are)."""
     for key, value in values.items():
         template = template.replace("{" + key + "}", value)
     return template
@@ -260,3 +277,7 @@ def _fill_json(body: Any, values: Mapping[str, str]) -> Any:
     if isinstance(body, list):
         return [_fill_json(v, values) for v in body]
     return body
+
+
+def _same_tracking(value: str | None, wanted: str) -> bool:
+    return value is not None and normalise_tracking_number(value) == wanted

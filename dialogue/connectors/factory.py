@@ -199,6 +199,9 @@ def _build_http(section: Mapping[str, Any], rt: Runtime) -> OrderConnector:
         by_email=Endpoint.from_config(section["by_email"], "connector.by_email")
         if section.get("by_email")
         else None,
+        by_tracking=Endpoint.from_config(section["by_tracking"], "connector.by_tracking")
+        if section.get("by_tracking")
+        else None,
         mapping=FieldMapping.from_config(require(section, "fields", "connector"), "connector.fields"),
         statuses=_statuses(section),
         default_status=OrderStatus(default) if default else None,
@@ -240,7 +243,7 @@ BUILDERS: dict[str, Callable[[Mapping[str, Any], Runtime], OrderConnector]] = {
 
 _KEYS: dict[str, frozenset[str]] = {
     "demo": frozenset({"path", "seed_if_missing"}),
-    "http": RESILIENCE_KEYS | {"name", "base_url", "headers", "auth", "order", "by_email", "fields", "statuses",
+    "http": RESILIENCE_KEYS | {"name", "base_url", "headers", "auth", "order", "by_email", "by_tracking", "fields", "statuses",
                                "default_status"},
     "shopify": RESILIENCE_KEYS | {"shop", "api_version", "base_url", "order_name_prefix", "statuses"},
     "woocommerce": RESILIENCE_KEYS | {"url", "auth", "order_number", "tracking", "statuses"},

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 
 from dialogue.connectors.cache import TtlCache
 from dialogue.connectors.errors import ConnectorBadResponse, ConnectorError
-from dialogue.connectors.fields import mask, normalise_email, normalise_order_id
+from dialogue.connectors.fields import mask, normalise_email, normalise_order_id, normalise_tracking_number
 from dialogue.connectors.http_client import ResilientHttpClient
 from dialogue.orders import Order
 
@@ -29,6 +29,11 @@ class RemoteConnector(ABC):
     """Base of the HTTP connectors. Never raises anything but :class:`ConnectorError`."""
 
     name = "remote"
+
+    @property
+    def finds_by_tracking(self) -> bool:
+        """Whether this API can search by tracking number (see :func:`dialogue.connectors.base.finds_by_tracking`)."""
+        return False
 
     def __init__(self, client: ResilientHttpClient, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
@@ -59,6 +64,22 @@ class RemoteConnector(ABC):
         order = await self._guard(self._fetch_order(key))
         self._cache.put(("id", key), order, None if order else self._negative_ttl)
         logger.debug("connectors.lookup connector=%s order_id=%s found=%s", self.name, mask(key), bool(order))
+        return order
+
+    async def _fetch_by_tracking(self, tracking_number: str) -> Order | None:
+        """The order with a parcel of this tracking number (upper-cased, no spaces), or ``None``."""
+        return None
+
+    async def find_by_tracking(self, tracking_number: str) -> Order | None:
+        key = normalise_tracking_number(tracking_number)
+        if key is None or not self.finds_by_tracking:
+            return None
+        hit, cached = self._cache.get(("tracking", key))
+        if hit:
+            return cast(Order | None, cached)
+        order = await self._guard(self._fetch_by_tracking(key))
+        self._cache.put(("tracking", key), order, None if order else self._negative_ttl)
+        logger.debug("connectors.lookup connector=%s tracking=%s found=%s", self.name, mask(key), bool(order))
         return order
 
     async def find_by_email(self, email: str, limit: int = 5) -> list[Order]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 
 import pytest
@@ -11,6 +12,7 @@ from dialogue.connectors import (
     ConnectorBadResponse,
     ConnectorConfigError,
     build_connector,
+    finds_by_tracking,
 )
 from dialogue.orders import OrderStatus
 
@@ -188,3 +190,40 @@ async def test_http_connector_docs_worked_example_runs(sleeps):
         order = await connector.find_by_order_id("A1001")
         await connector.aclose()
     assert order.status is OrderStatus.SHIPPED and order.fulfilments[0].status is OrderStatus.IN_TRANSIT
+
+
+async def test_http_connector_finds_an_order_by_tracking_number_when_configured(sleeps):
+    parcel = "6A12345678901"
+    order = copy.deepcopy(ORDER["order"])
+    order["shipments"][0]["tracking"] = parcel
+
+    def shipments(request):
+        if request.path == "/shipments":
+            return Response(200, {"orders": [order] if request.query.get("tracking") == parcel else []})
+        return api(request)
+
+    by_tracking = {
+        "url": "/shipments",
+        "query": {"tracking": "{tracking_number}"},
+        "result": "$.orders[*]",
+        "not_found": {"empty": "$.orders"},
+    }
+    with serving(shipments) as server:
+        connector = build(server.url, sleeps, by_tracking=by_tracking)
+        found = await connector.find_by_tracking("6a1234 5678901")  # as typed: normalised before the call
+        missing = await connector.find_by_tracking("6A00000000000")
+        plain = build(server.url, sleeps)
+        unconfigured = await plain.find_by_tracking(parcel)
+        asked = [r.query.get("tracking") for r in server.requests if r.path == "/shipments"]
+    assert finds_by_tracking(connector) and not finds_by_tracking(plain)
+    assert found is not None and found.order_id == "A1001"
+    assert missing is None and unconfigured is None
+    assert asked == [parcel, "6A00000000000"]  # nothing asked without `by_tracking`
+
+
+def test_shop_apis_without_tracking_search_say_so():
+    shopify = build_connector(
+        {"type": "shopify", "base_url": "http://127.0.0.1:9"},
+        env={"WISMO_SHOPIFY_TOKEN": "t", "WISMO_SHOPIFY_SHOP": "s"},
+    )
+    assert not finds_by_tracking(shopify)
