@@ -56,15 +56,7 @@ class RemoteConnector(ABC):
 
     async def find_by_order_id(self, order_id: str) -> Order | None:
         key = normalise_order_id(order_id)
-        if key is None:
-            return None
-        hit, cached = self._cache.get(("id", key))
-        if hit:
-            return cast(Order | None, cached)
-        order = await self._guard(self._fetch_order(key))
-        self._cache.put(("id", key), order, None if order else self._negative_ttl)
-        logger.debug("connectors.lookup connector=%s order_id=%s found=%s", self.name, mask(key), bool(order))
-        return order
+        return None if key is None else await self._find_one("order_id", key, self._fetch_order)
 
     async def _fetch_by_tracking(self, tracking_number: str) -> Order | None:
         """The order with a parcel of this tracking number (upper-cased, no spaces), or ``None``."""
@@ -74,12 +66,18 @@ class RemoteConnector(ABC):
         key = normalise_tracking_number(tracking_number)
         if key is None or not self.finds_by_tracking:
             return None
-        hit, cached = self._cache.get(("tracking", key))
+        return await self._find_one("tracking", key, self._fetch_by_tracking)
+
+    async def _find_one(
+        self, kind: str, key: str, fetch: Callable[[str], Awaitable[Order | None]]
+    ) -> Order | None:
+        """One order by ``kind`` (``order_id``, ``tracking``) through the cache; "not found" is cached briefly."""
+        hit, cached = self._cache.get((kind, key))
         if hit:
             return cast(Order | None, cached)
-        order = await self._guard(self._fetch_by_tracking(key))
-        self._cache.put(("tracking", key), order, None if order else self._negative_ttl)
-        logger.debug("connectors.lookup connector=%s tracking=%s found=%s", self.name, mask(key), bool(order))
+        order = await self._guard(fetch(key))
+        self._cache.put((kind, key), order, None if order else self._negative_ttl)
+        logger.debug("connectors.lookup connector=%s %s=%s found=%s", self.name, kind, mask(key), bool(order))
         return order
 
     async def find_by_email(self, email: str, limit: int = 5) -> list[Order]:
