@@ -210,31 +210,27 @@ async def handle_webhook(
         logger.info("channels.duplicate channel=%s conversation=%s", channel.name, inbound.conversation_id)
         return json_response({"status": "duplicate"})
     turn = asyncio.ensure_future(service.handle(inbound.conversation_id, message))
-    done, _ = await asyncio.wait({turn}, timeout=ACK_BUDGET)
+    # The outbox owns the turn from now on: it delivers the replies whether the webhook answers before the turn
+    # ends (a slow shop look-up) or after, or never (the helpdesk hung up), in order per conversation.
     http = request.app.ctx.http
-    if not done:
-        # A slow shop look-up: answer the helpdesk now (it wants a 2xx within seconds) and finish the turn in
-        # the outbox, which keeps each conversation's deliveries in order and is drained before shutdown.
+    outbox.submit(channel.name, inbound.conversation_id, _finish(turn, channel, http, inbound, seen, keys))
+    done, _ = await asyncio.wait({turn}, timeout=ACK_BUDGET)
+    if not done:  # answer the helpdesk now: it wants a 2xx within seconds
         logger.info("channels.slow_turn channel=%s conversation=%s", channel.name, inbound.conversation_id)
-        outbox.submit(
-            channel.name, inbound.conversation_id, _finish_late(turn, channel, http, inbound, seen, keys)
-        )
         return json_response({"status": "accepted", "processing": True})
-    try:
-        result: TurnResult = turn.result()
-    except BaseException:
-        seen.forget(keys)  # the helpdesk retries a failed delivery; the retry must be processed
-        raise
+    failure = turn.exception()
+    if failure is not None:
+        seen.forget(keys)  # the helpdesk retries after the 5xx; the retry must be processed
+        raise failure
+    result: TurnResult = turn.result()
     if result.repeated:  # another worker already answered this message and sent the replies
         return json_response({"status": "duplicate"})
-    if result.replies or result.handoff:
-        outbox.submit(channel.name, inbound.conversation_id, channel.deliver(http, inbound.remote_id, result))
     return json_response(
         {"status": "accepted", "replies": len(result.replies), "handoff": result.handoff is not None}
     )
 
 
-async def _finish_late(
+async def _finish(
     turn: asyncio.Future[TurnResult],
     channel: Channel,
     http: httpx.AsyncClient,
@@ -242,7 +238,7 @@ async def _finish_late(
     seen: DeliveryLog,
     keys: list[str],
 ) -> None:
-    """Wait for a turn the webhook already acknowledged, then deliver its replies and handoff."""
+    """Wait for the turn, then deliver its replies and handoff; a failed turn is forgotten so its retry runs."""
     try:
         result = await turn
     except Exception as exc:

@@ -191,3 +191,26 @@ async def test_fake_zendesk_flags_unknown_status(fake_zendesk: FakeHelpdesk) -> 
             auth=("a@b.c/token", "t"),
         )
     assert len(fake_zendesk.violations) == 1
+
+
+async def test_reply_is_delivered_when_the_helpdesk_hangs_up_before_the_answer(
+    fake_chatwoot: FakeHelpdesk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (review): a cancelled webhook request left its turn running with nobody to deliver it."""
+    settings = make_settings({"chatwoot": ROUTING["chatwoot"]}, chatwoot=fake_chatwoot.url)
+    body = p.dumps(p.chatwoot_message(text="a human please"))
+    async with running_app(settings, KeywordParser(), tmp_path) as app:
+        handle = app.service.handle
+
+        async def slow_handle(*args: object, **kwargs: object) -> object:
+            await asyncio.sleep(0.3)
+            return await handle(*args, **kwargs)
+
+        monkeypatch.setattr(app.service, "handle", slow_handle)
+        request = asyncio.ensure_future(app.post("chatwoot", body, {}, f"?token={p.CHATWOOT_TOKEN}"))
+        await asyncio.sleep(0.1)  # the webhook is waiting for the turn
+        request.cancel()  # the helpdesk gives up on the connection
+        await asyncio.gather(request, return_exceptions=True)
+        await app.drain()
+    assert fake_chatwoot.calls("POST", "/assignments")  # the handoff still reached the helpdesk
+    assert app.outbox.failed == []
