@@ -12,7 +12,7 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import httpx
 from sanic import Blueprint, HTTPResponse, Request
@@ -58,8 +58,7 @@ class Inbound:
 class Channel(Protocol):
     """One helpdesk adapter (``IntercomChannel``, ``ZendeskChannel``, ``ChatwootChannel``).
 
-    A channel whose :meth:`parse` may answer ``fetch`` also has ``async fetch(http, inbound) -> Inbound``, which
-    reads the message through the helpdesk's API (Intercom's replies that come without their parts).
+    A channel whose :meth:`parse` may answer ``fetch`` is also a :class:`FetchingChannel`.
     """
 
     name: str
@@ -74,6 +73,15 @@ class Channel(Protocol):
 
     async def deliver(self, http: httpx.AsyncClient, remote_id: str, result: TurnResult) -> None:
         """Send the turn's replies, and its handoff note, assignment and tags, through the helpdesk API."""
+        ...
+
+
+@runtime_checkable
+class FetchingChannel(Channel, Protocol):
+    """A channel that reads a message through the helpdesk's API when the webhook did not carry it."""
+
+    async def fetch(self, http: httpx.AsyncClient, inbound: Inbound) -> Inbound:
+        """The message of a ``fetch`` :class:`Inbound`; raises ``DeliveryFailed`` or :class:`BadPayload`."""
         ...
 
 
@@ -124,6 +132,8 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
         payload = json.loads(body)
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadPayload("body", "not valid JSON") from exc
+    except RecursionError as exc:  # thousands of nested brackets: no helpdesk nests that deep
+        raise BadPayload("body", "nested too deeply") from exc
     if not isinstance(payload, dict):
         raise BadPayload("body", "expected a JSON object")
     return payload
@@ -186,8 +196,9 @@ async def handle_webhook(
         return error(400, str(exc))
     service = request.app.ctx.service
     if inbound.action == "fetch":
+        assert isinstance(channel, FetchingChannel), f"{channel.name} asked to fetch but cannot"
         try:
-            inbound = await channel.fetch(request.app.ctx.http, inbound)  # type: ignore[attr-defined]
+            inbound = await channel.fetch(request.app.ctx.http, inbound)
         except DeliveryFailed as exc:  # the helpdesk delivers the webhook again after a non-2xx answer
             logger.warning("channels.fetch_failed channel=%s status=%s", channel.name, exc.status)
             return error(503, f"could not read the conversation from {channel.name}; deliver again later")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from html.parser import HTMLParser
@@ -28,6 +29,7 @@ from server.channels.settings import IntercomSettings, OutboundSettings
 from server.channels.signatures import verify_intercom
 
 USER_TOPICS = ("conversation.user.created", "conversation.user.replied")
+FETCH_TIMEOUT = 2.0  # seconds for reading a conversation while the webhook waits
 CUSTOMER_AUTHORS = ("user", "lead", "contact")
 
 
@@ -118,7 +120,10 @@ class IntercomChannel:
             BadPayload: the conversation is not what the API documents.
         """
         path = f"/conversations/{inbound.remote_id}?display_as=plaintext"
-        conversation = await self._client(http).call("fetch", "GET", path)
+        # On the webhook's own time (Intercom wants an answer within 5 s): one short try; Intercom's
+        # redelivery after our 503 is the retry.
+        quick = replace(self.outbound, retries=0, timeout=min(self.outbound.timeout, FETCH_TIMEOUT))
+        conversation = await self._client(http, quick).call("fetch", "GET", path)
         if not isinstance(conversation, dict):
             raise BadPayload("conversation", "expected a JSON object from GET /conversations/{id}")
         part = self._newest_customer_part(conversation)
@@ -179,13 +184,13 @@ class IntercomChannel:
         name = author.get("name") if isinstance(author.get("name"), str) else None
         return Customer(email=email, verified=verified, name=name)
 
-    def _client(self, http: httpx.AsyncClient) -> HelpdeskClient:
+    def _client(self, http: httpx.AsyncClient, outbound: OutboundSettings | None = None) -> HelpdeskClient:
         headers = {
             "Authorization": f"Bearer {self.settings.token}",
             "Intercom-Version": self.settings.version,
             "Accept": "application/json",
         }
-        return HelpdeskClient(self.name, http, self.settings.base_url, headers, self.outbound)
+        return HelpdeskClient(self.name, http, self.settings.base_url, headers, outbound or self.outbound)
 
     async def deliver(self, http: httpx.AsyncClient, remote_id: str, result: TurnResult) -> None:
         api = self._client(http)

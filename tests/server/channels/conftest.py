@@ -172,8 +172,9 @@ def fake_intercom(intercom_spec: Spec) -> Iterator[FakeHelpdesk]:
     conversations: dict[str, list[dict[str, Any]]] = {}
     fake = FakeHelpdesk(
         intercom_spec.api, "https://api.intercom.io", _intercom_responder(intercom_spec, conversations)
-    ).start()
-    fake.conversations = conversations  # type: ignore[attr-defined]  # what GET /conversations/{id} serves
+    )
+    fake.conversations = conversations
+    fake.start()
     yield fake
     fake.stop()
 

@@ -59,6 +59,8 @@ class FakeHelpdesk:
         self.fail_next: list[int] = []
         # a status for the requests this picks out (e.g. an unknown group id), answered without validation
         self.refuse: Callable[[Recorded], int | None] = lambda request: None
+        # Intercom: conversation id -> the parts GET /conversations/{id} serves (the responder reads it)
+        self.conversations: dict[str, list[dict[str, Any]]] = {}
         self.delay = 0.0  # seconds to wait before answering (a slow helpdesk)
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())

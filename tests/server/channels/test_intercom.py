@@ -136,6 +136,7 @@ async def test_intercom_ping_is_acknowledged(fake_intercom: FakeHelpdesk, tmp_pa
         (b"{not json", "body"),
         (b'{"topic": 5}', "topic"),
         (b'{"topic": "conversation.user.created"}', "data.item"),
+        (b'{"topic": ' + b"[" * 20_000 + b"]" * 20_000 + b"}", "body"),  # nested too deeply: not a 500
     ],
 )
 async def test_intercom_bad_payload_is_400_naming_the_field(
@@ -223,7 +224,7 @@ def _part(pid: str, author_type: str, author_id: str, body: str) -> dict:
 async def test_intercom_reply_without_parts_reads_the_conversation(
     fake_intercom: FakeHelpdesk, tmp_path: Path
 ) -> None:
-    fake_intercom.conversations["503"] = [  # type: ignore[attr-defined]
+    fake_intercom.conversations["503"] = [
         _part("1", "user", "6762f126", "hello"),
         _part("2", "admin", p.BOT_ADMIN_ID, "Hi! Which order?"),
         _part("3", "user", "6762f126", "where is my order? price < 50 & paid"),
@@ -246,7 +247,7 @@ async def test_intercom_reply_without_parts_reads_the_conversation(
 async def test_intercom_fetch_that_fails_is_503_and_the_redelivery_is_processed(
     fake_intercom: FakeHelpdesk, tmp_path: Path
 ) -> None:
-    fake_intercom.conversations["503"] = [_part("3", "user", "6762f126", "my order?")]  # type: ignore[attr-defined]
+    fake_intercom.conversations["503"] = [_part("3", "user", "6762f126", "my order?")]
     body = _replied_without_parts()
     async with running_app(_settings(fake_intercom), KeywordParser(), tmp_path) as app:
         fake_intercom.fail_next = [500] * 10
@@ -264,9 +265,21 @@ async def test_intercom_fetch_that_fails_is_503_and_the_redelivery_is_processed(
 async def test_intercom_fetched_conversation_whose_newest_part_is_ours_is_ignored(
     fake_intercom: FakeHelpdesk, tmp_path: Path
 ) -> None:
-    fake_intercom.conversations["503"] = [_part("4", "admin", p.BOT_ADMIN_ID, "Your order shipped")]  # type: ignore[attr-defined]
+    fake_intercom.conversations["503"] = [_part("4", "admin", p.BOT_ADMIN_ID, "Your order shipped")]
     body = _replied_without_parts()
     async with running_app(_settings(fake_intercom), KeywordParser(), tmp_path) as app:
         response = await app.post("intercom", body, p.intercom_headers(body))
     assert response.json() == {"status": "ignored", "reason": "own_message"}
     assert fake_intercom.calls("POST", "/reply") == []
+
+
+async def test_intercom_fetch_is_one_short_try_on_the_webhooks_time(
+    fake_intercom: FakeHelpdesk, tmp_path: Path
+) -> None:
+    fake_intercom.conversations["503"] = [_part("3", "user", "6762f126", "my order?")]
+    fake_intercom.fail_next = [503]  # one failure: the webhook answers 503 at once rather than retrying
+    body = _replied_without_parts()
+    async with running_app(_settings(fake_intercom), KeywordParser(), tmp_path) as app:
+        response = await app.post("intercom", body, p.intercom_headers(body))
+    assert response.status_code == 503
+    assert len(fake_intercom.calls("GET", "/conversations/503")) == 1
