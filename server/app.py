@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sanic import HTTPResponse, Request, Sanic
@@ -21,6 +21,7 @@ from sanic.response import file, json
 
 from server.api import conversations, operations, rasa
 from server.channels import channel_blueprints
+from server.channels.outbound import FailedDelivery, FailureHook
 from server.console import console_blueprint
 from server.cors import add_cors
 from server.errors import HTTPError, StoreError, TooManyRequests, Unauthorized
@@ -28,6 +29,9 @@ from server.metrics import Metrics
 from server.security import RateLimiter, require_token
 from server.settings import ServerSettings, Settings
 from server.validation import message_schema, parse_schema, rasa_message_schema, release_schema
+
+if TYPE_CHECKING:
+    from server.service import ConversationService
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +98,8 @@ async def _start(app: Sanic) -> None:
     engine = DialogueEngine(parser, connector, settings.dialogue, templates)
     app.ctx.parser, app.ctx.connector, app.ctx.store = parser, connector, store
     app.ctx.service = ConversationService(engine, store, listeners)
+    if app.ctx.channel_outbox is not None:
+        app.ctx.channel_outbox.on_failure = delivery_failure_hook(app.ctx.metrics, app.ctx.service)
     logger.info(
         "server.ready store=%s connector=%s seconds=%.2f",
         store.name,
@@ -104,6 +110,18 @@ async def _start(app: Sanic) -> None:
     if hasattr(parser, "warm_up"):
         # A plain task on the running loop: Sanic's add_task refuses names outside ``app.run`` (create_server).
         app.ctx.warm_up = asyncio.get_running_loop().create_task(_warm_up(parser), name="wismo-warm-up")
+
+
+def delivery_failure_hook(metrics: Metrics, service: ConversationService) -> FailureHook:
+    """Count a helpdesk call given up on, and keep it with its conversation (it outlives the process)."""
+
+    async def record(failure: FailedDelivery) -> None:
+        metrics.observe_delivery_failure(failure.channel, failure.step)
+        await service.record_delivery_failure(
+            failure.conversation_id, failure.channel, failure.step, failure.status
+        )
+
+    return record
 
 
 async def _warm_up(parser: Any) -> None:
@@ -191,7 +209,9 @@ def create_app(settings: Settings | None = None, *, name: str = "wismo") -> Sani
     }
     _add_guards(app, settings)
     add_cors(app, settings.server.cors_origins)
-    for blueprint in (conversations, rasa, operations, *channel_blueprints(settings)):
+    channels = channel_blueprints(settings)
+    app.ctx.channel_outbox = channels[0].ctx.outbox if channels else None  # one outbox, shared by them all
+    for blueprint in (conversations, rasa, operations, *channels):
         app.blueprint(blueprint)
     if settings.server.console:
         _add_console(app)

@@ -61,7 +61,7 @@ def channel_settings(settings: ChannelSettings | Any) -> ChannelSettings:
 def channel_blueprints(settings: ChannelSettings | Any) -> list[Blueprint]:
     """One blueprint per enabled channel, mounted at ``POST /webhooks/<channel>``, sharing one outbox.
 
-    The outbox is also put on ``app.ctx.channel_outbox`` at start-up, so the server can drain it.
+    The app puts the outbox on ``app.ctx.channel_outbox``, drains it before stopping and wires its failure hook.
 
     Args:
         settings: The :class:`ChannelSettings`, or the app settings (see :func:`channel_settings`).

@@ -276,11 +276,6 @@ def channel_blueprint(channel: Channel, outbox: Outbox) -> Blueprint:
     async def webhook(request: Request) -> HTTPResponse:
         return await handle_webhook(request, channel, outbox, seen)
 
-    @bp.listener("before_server_start")
-    async def expose(app: Any) -> None:
-        app.ctx.channel_outbox = outbox
-        outbox.ctx = app.ctx  # failures reach the metrics and the conversation's events
-
     @bp.listener("before_server_stop")
     async def drain(app: Any) -> None:
         await outbox.drain(timeout=30)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,7 @@ class DeliveryErrors(ChannelError):
 
 
 Step = Callable[[], Awaitable[Any]]
+FailureHook = Callable[["FailedDelivery"], Awaitable[None]]
 
 
 async def run_steps(steps: Sequence[Step]) -> None:
@@ -183,10 +185,9 @@ class Outbox:
     def __init__(self) -> None:
         self._tails: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self.failed: list[FailedDelivery] = []
-        # The app's context, set at start-up: a failure is counted (``metrics``) and kept with the conversation
-        # (``service``), so it outlives this process.
-        self.ctx: Any = None
+        self.failed: deque[FailedDelivery] = deque(maxlen=1000)  # the most recent ones, for operators
+        # Set by the app at start-up: counts a failure and keeps it with the conversation, beyond this process.
+        self.on_failure: FailureHook | None = None
 
     def submit(self, channel: str, conversation_id: str, job: Coroutine[Any, Any, None]) -> None:
         """Schedule ``job`` after the conversation's earlier jobs; failures are logged and kept."""
@@ -213,10 +214,9 @@ class Outbox:
             await self._record(channel, conversation_id, exc.failures)
 
     async def _record(self, channel: str, conversation_id: str, failures: Sequence[DeliveryFailed]) -> None:
-        metrics = getattr(self.ctx, "metrics", None)
-        service = getattr(self.ctx, "service", None)
         for failure in failures:
-            self.failed.append(FailedDelivery(channel, conversation_id, failure.step, failure.status))
+            record = FailedDelivery(channel, conversation_id, failure.step, failure.status)
+            self.failed.append(record)
             logger.error(
                 "channels.delivery_failed channel=%s conversation=%s step=%s status=%s",
                 channel,
@@ -224,12 +224,10 @@ class Outbox:
                 failure.step,
                 failure.status,
             )
-            if metrics is not None:
-                metrics.observe_delivery_failure(channel, failure.step)
-            if service is None:
+            if self.on_failure is None:
                 continue
             try:
-                await service.record_delivery_failure(conversation_id, channel, failure.step, failure.status)
+                await self.on_failure(record)
             except Exception as exc:  # the store is down too: the log line above is what is left
                 logger.error(
                     "channels.delivery_failure_not_saved conversation=%s error=%s",

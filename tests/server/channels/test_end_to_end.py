@@ -58,4 +58,4 @@ async def test_request_human_hands_off_through_helpdesk(
     for method, suffix in expected_calls:
         assert fake.calls(method, suffix), f"no {method} {suffix}"
     assert fake.violations == []
-    assert app.outbox.failed == []
+    assert not app.outbox.failed

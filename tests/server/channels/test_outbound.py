@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from server.app import delivery_failure_hook
 from server.channels import base
 from server.channels.outbound import DeliveryFailed, HelpdeskClient, Outbox
 from server.channels.settings import OutboundSettings
@@ -102,7 +103,7 @@ async def test_slow_turn_is_acknowledged_at_once_and_delivered_after(
         view = await app.service.get("chatwoot:57")
     assert (response.status_code, response.json()) == (200, {"status": "accepted", "processing": True})
     assert view.state.handed_off and fake_chatwoot.calls("POST", "/assignments")
-    assert app.outbox.failed == [] and fake_chatwoot.violations == []
+    assert not app.outbox.failed and fake_chatwoot.violations == []
 
 
 async def test_failed_delivery_is_kept_and_conversation_saved(
@@ -112,11 +113,12 @@ async def test_failed_delivery_is_kept_and_conversation_saved(
     settings = make_settings({"chatwoot": ROUTING["chatwoot"]}, chatwoot=fake_chatwoot.url)
     body = p.dumps(p.chatwoot_message())
     async with running_app(settings, KeywordParser(), tmp_path) as app:
-        app.app.ctx.metrics = Metrics()
+        metrics = Metrics()
+        app.outbox.on_failure = delivery_failure_hook(metrics, app.service)  # as the app wires it
         response = await app.post("chatwoot", body, {}, f"?token={p.CHATWOOT_TOKEN}")
         await app.drain()
         view = await app.service.get("chatwoot:57")
-        exposition = app.app.ctx.metrics.render()[0].decode()
+        exposition = metrics.render()[0].decode()
     assert response.status_code == 200
     assert [(f.channel, f.conversation_id, f.step, f.status) for f in app.outbox.failed] == [
         ("chatwoot", "chatwoot:57", "reply", 503)
@@ -213,4 +215,4 @@ async def test_reply_is_delivered_when_the_helpdesk_hangs_up_before_the_answer(
         await asyncio.gather(request, return_exceptions=True)
         await app.drain()
     assert fake_chatwoot.calls("POST", "/assignments")  # the handoff still reached the helpdesk
-    assert app.outbox.failed == []
+    assert not app.outbox.failed
