@@ -8,6 +8,7 @@ order connector); the rest render templates or build records.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -91,17 +92,23 @@ def render_utter(action: Utter, state: ConversationState, ctx: ActionContext) ->
     )
 
 
-async def lookup_order(action: LookupOrder, state: ConversationState, ctx: ActionContext) -> Event:
-    """Find the order by number and check it against the verification value."""
+async def lookup_one(
+    by: str,
+    query: str,
+    find: Callable[[str], Awaitable[Order | None]],
+    state: ConversationState,
+    ctx: ActionContext,
+) -> Event:
+    """Find one order by ``by`` (``order_id``, ``tracking_number``) and check it against the verification value."""
     try:
-        order = await ctx.connector.find_by_order_id(action.order_id)
+        order = await find(query)
     except ConnectorError as exc:
-        logger.warning("dialogue.lookup_failed by=order_id connector=%s kind=%s", exc.connector, exc.kind)
-        return LookupFailed(by="order_id", query=action.order_id, error=exc.kind, timestamp=ctx.now)
+        logger.warning("dialogue.lookup_failed by=%s connector=%s kind=%s", by, exc.connector, exc.kind)
+        return LookupFailed(by=by, query=query, error=exc.kind, timestamp=ctx.now)
     orders: tuple[Order, ...] = () if order is None else (order,)
     outcome = "not_found" if order is None else "found" if verifies(order, state, ctx.config) else "mismatch"
-    logger.info("dialogue.lookup by=order_id outcome=%s", outcome)
-    return LookupDone(by="order_id", query=action.order_id, outcome=outcome, orders=orders, timestamp=ctx.now)
+    logger.info("dialogue.lookup by=%s outcome=%s", by, outcome)
+    return LookupDone(by=by, query=query, outcome=outcome, orders=orders, timestamp=ctx.now)
 
 
 async def lookup_by_email(action: LookupByEmail, state: ConversationState, ctx: ActionContext) -> Event:
@@ -116,22 +123,6 @@ async def lookup_by_email(action: LookupByEmail, state: ConversationState, ctx: 
     outcome = "no_orders" if not orders else ("found" if len(orders) == 1 else "multiple")
     logger.info("dialogue.lookup by=email outcome=%s count=%d", outcome, len(orders))
     return LookupDone(by="email", query=action.email, outcome=outcome, orders=orders, timestamp=ctx.now)
-
-
-async def lookup_by_tracking(action: LookupByTracking, state: ConversationState, ctx: ActionContext) -> Event:
-    """Find the order one of whose parcels has this tracking number, and check the verification value."""
-    query = action.tracking_number
-    try:
-        order = await ctx.connector.find_by_tracking(query)  # type: ignore[attr-defined]
-    except ConnectorError as exc:
-        logger.warning(
-            "dialogue.lookup_failed by=tracking_number connector=%s kind=%s", exc.connector, exc.kind
-        )
-        return LookupFailed(by="tracking_number", query=query, error=exc.kind, timestamp=ctx.now)
-    orders: tuple[Order, ...] = () if order is None else (order,)
-    outcome = "not_found" if order is None else "found" if verifies(order, state, ctx.config) else "mismatch"
-    logger.info("dialogue.lookup by=tracking_number outcome=%s", outcome)
-    return LookupDone(by="tracking_number", query=query, outcome=outcome, orders=orders, timestamp=ctx.now)
 
 
 def build_handoff(
@@ -215,11 +206,12 @@ async def run_action(action: Action, state: ConversationState, ctx: ActionContex
     if isinstance(action, Utter):
         return [render_utter(action, state, ctx)]
     if isinstance(action, LookupOrder):
-        return [await lookup_order(action, state, ctx)]
+        return [await lookup_one("order_id", action.order_id, ctx.connector.find_by_order_id, state, ctx)]
     if isinstance(action, LookupByEmail):
         return [await lookup_by_email(action, state, ctx)]
     if isinstance(action, LookupByTracking):
-        return [await lookup_by_tracking(action, state, ctx)]
+        find = ctx.connector.find_by_tracking
+        return [await lookup_one("tracking_number", action.tracking_number, find, state, ctx)]
     if isinstance(action, HandOff):
         return hand_off(action, state, ctx)
     return []

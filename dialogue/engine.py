@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from dialogue.actions import ActionContext, hand_off, run_action
 from dialogue.config import DialogueConfig
-from dialogue.connectors.base import OrderConnector, finds_by_tracking
+from dialogue.connectors.base import OrderConnector
 from dialogue.events import (
     BotUttered,
     ConversationReset,
@@ -128,7 +128,7 @@ class DialogueEngine:
     clock: Callable[[], datetime] = field(default=_utcnow)
 
     def __post_init__(self) -> None:
-        if self.config.lookup_by_tracking and not finds_by_tracking(self.connector):
+        if self.config.lookup_by_tracking and not self.connector.finds_by_tracking:
             # Shopify, WooCommerce and BigCommerce cannot search by tracking number: ask for the order number
             self.config = replace(self.config, lookup_by_tracking=False)
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dialogue.config import DialogueConfig
+from dialogue.connectors.fields import has_parcel
 from dialogue.orders import Order, OrderStatus
 from dialogue.reading import Reading, read_message
 from dialogue.state import FAILED_OUTCOMES, UNANSWERED_READINGS, ConversationState
@@ -145,7 +146,7 @@ def hinted_candidate(state: ConversationState) -> Order | None:
     matches = [
         o
         for o in state.candidates
-        if (tracking and any(f.tracking_number == tracking for f in o.fulfilments))
+        if (tracking and has_parcel(o, tracking))
         or (day and o.created_at and o.created_at.date().isoformat() == day)
     ]
     return matches[0] if len(matches) == 1 else None

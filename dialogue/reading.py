@@ -53,6 +53,8 @@ _POSTCODE_CUE = re.compile(
 )
 
 Slot = tuple[str, str | None]
+# What designated the order shown: forgotten when the customer says it is not theirs or asks about another one.
+FORGET_ORDER: tuple[Slot, ...] = (("order_id", None), ("tracking_number", None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,8 +195,8 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
         if state.slots.get("order_confirmed"):
             slots.append(("order_confirmed", None))
         # an email where a number was expected: look up by email, unless a tracking number names the order
-        named = config.lookup_by_tracking and bool(
-            parse.first("tracking_number") or state.slots.get("tracking_number")
+        named = config.lookup_by_tracking and (
+            parse.first("tracking_number") is not None or _tracking_untried(state)
         )
         if new_email and order_id is None and current_id is None and state.awaiting in (None, "order_id"):
             slots.extend([] if named else [("lookup_by", "email")])
@@ -250,7 +252,7 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
         if intent in ("affirm", "thanks") or (intent == "order_status" and _AFFIRM_START.match(parse.text)):
             return Reading("confirm", intent, (("order_confirmed", state.order.order_id),))
         if intent == "deny":
-            return Reading("wrong_order", intent, (("order_id", None),))
+            return Reading("wrong_order", intent, FORGET_ORDER)
     if awaiting == "choose_order" and state.candidates and intent == "deny" and not new_id:
         return Reading("wrong_order", intent, (("lookup_by", None),))
     if awaiting == "anything_else":
@@ -270,13 +272,21 @@ def read_message(state: ConversationState, config: DialogueConfig) -> Reading:
     if intent == "greet":
         return Reading("greet", intent, tuple(info))
     if intent == "order_status":
-        restart = (("order_id", None),) if state.slots.get("order_confirmed") or state.presented else ()
+        restart = FORGET_ORDER if state.slots.get("order_confirmed") or state.presented else ()
         return Reading("wismo", intent, flow_slots(*restart))
     if awaiting == "email" and "@" in parse.text and intent not in TOPIC_INTENTS:
         return Reading("bad_email", intent, tuple(info))  # "marie@exemple,fr": no address could be read
     if intent == "affirm" and awaiting in INSIST_AWAITING and _last_lookup_failed(state):
         return Reading("insists", intent, tuple(info))
     return Reading("not_understood", intent, tuple(info))
+
+
+def _tracking_untried(state: ConversationState) -> bool:
+    """A tracking number was given and no look-up by it has been made yet."""
+    tracking = state.slots.get("tracking_number")
+    return bool(tracking) and not any(
+        a.by == "tracking_number" and a.query == tracking for a in state.lookups
+    )
 
 
 def _last_lookup_failed(state: ConversationState) -> bool:

@@ -4,7 +4,7 @@ Build one from configuration with :func:`build_connector`; each never raises any
 :class:`ConnectorError` (or a subclass) from a look-up.
 """
 
-from dialogue.connectors.base import InMemoryConnector, OrderConnector, finds_by_tracking
+from dialogue.connectors.base import InMemoryConnector, OrderConnector
 from dialogue.connectors.check import check_connector
 from dialogue.connectors.demo_shop import DemoShopConnector, create_demo_shop
 from dialogue.connectors.errors import (
@@ -37,6 +37,5 @@ __all__ = [
     "build_connector",
     "check_connector",
     "create_demo_shop",
-    "finds_by_tracking",
     "import_orders",
 ]

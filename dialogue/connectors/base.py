@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from dialogue.connectors.errors import ConnectorError
-from dialogue.connectors.fields import normalise_tracking_number
-from dialogue.orders import Fulfilment, Order
+from dialogue.connectors.fields import has_parcel
+from dialogue.orders import Order
 
-__all__ = ["ConnectorError", "InMemoryConnector", "OrderConnector", "finds_by_tracking"]
+__all__ = ["ConnectorError", "InMemoryConnector", "OrderConnector"]
 
 
 @runtime_checkable
@@ -29,21 +29,20 @@ class OrderConnector(Protocol):
         """The customer's most recent orders, newest first; empty when there are none."""
         ...
 
+    @property
+    def finds_by_tracking(self) -> bool:
+        """Whether :meth:`find_by_tracking` can find anything: most shop APIs have no search by tracking number
+        (the demo shop and an ``http`` connector with ``by_tracking`` do; Shopify, WooCommerce, BigCommerce
+        do not), and the dialogue then asks for the order number instead."""
+        ...
+
+    async def find_by_tracking(self, tracking_number: str) -> Order | None:
+        """The order one of whose parcels has ``tracking_number``, or ``None`` (always, where unsupported)."""
+        ...
+
     async def aclose(self) -> None:
         """Release connections."""
         ...
-
-
-def finds_by_tracking(connector: object) -> bool:
-    """Whether ``connector`` can look an order up by tracking number.
-
-    That is an optional capability: a connector that has it sets ``finds_by_tracking = True`` and implements
-    ``async find_by_tracking(tracking_number) -> Order | None``. The demo shop has it; Shopify, WooCommerce and
-    BigCommerce offer no search by tracking number.
-    """
-    return bool(getattr(connector, "finds_by_tracking", False)) and callable(
-        getattr(connector, "find_by_tracking", None)
-    )
 
 
 class InMemoryConnector:
@@ -75,15 +74,7 @@ class InMemoryConnector:
         self.calls.append(("tracking_number", tracking_number))
         if self.fail_with:
             raise self.fail_with
-        key = normalise_tracking_number(tracking_number)
-        return next(
-            (o for o in self._orders.values() if key and any(_tracking_key(f) == key for f in o.fulfilments)),
-            None,
-        )
+        return next((o for o in self._orders.values() if has_parcel(o, tracking_number)), None)
 
     async def aclose(self) -> None:
         return None
-
-
-def _tracking_key(parcel: Fulfilment) -> str | None:
-    return normalise_tracking_number(parcel.tracking_number) if parcel.tracking_number else None

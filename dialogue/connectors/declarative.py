@@ -17,7 +17,7 @@ from jsonpath_ng.ext import parse as parse_path
 from jsonpath_ng.jsonpath import JSONPath
 
 from dialogue.connectors.errors import ConnectorBadResponse, ConnectorConfigError
-from dialogue.connectors.fields import normalise_tracking_number, parse_timestamp
+from dialogue.connectors.fields import has_parcel, parse_timestamp
 from dialogue.connectors.http_client import ResilientHttpClient
 from dialogue.connectors.remote import RemoteConnector
 from dialogue.connectors.settings import check_keys, require
@@ -172,14 +172,13 @@ class HttpConnector(RemoteConnector):
         return self.by_tracking is not None
 
     async def _fetch_by_tracking(self, tracking_number: str) -> Order | None:
-        if self.by_tracking is None:
-            return None
+        assert self.by_tracking is not None  # find_by_tracking asks only when finds_by_tracking
         values = {"tracking_number": tracking_number}
         found = [self._order(raw) for raw in await self._call(self.by_tracking, values, "order by tracking")]
-        for order in found:
-            if any(_same_tracking(f.tracking_number, tracking_number) for f in order.fulfilments):
-                return order
-        return found[0] if len(found) == 1 else None  # the API was asked for this very parcel
+        matching = [o for o in found if has_parcel(o, tracking_number)]
+        return (
+            matching[0] if matching else found[0] if len(found) == 1 else None
+        )  # the API was asked for this very parcel
 
     async def _call(self, endpoint: Endpoint, values: Mapping[str, str], label: str) -> list[Any]:
         url = _fill(endpoint.url, {k: quote(v, safe="") for k, v in values.items()})
@@ -277,7 +276,3 @@ def _fill_json(body: Any, values: Mapping[str, str]) -> Any:
     if isinstance(body, list):
         return [_fill_json(v, values) for v in body]
     return body
-
-
-def _same_tracking(value: str | None, wanted: str) -> bool:
-    return value is not None and normalise_tracking_number(value) == wanted

@@ -42,6 +42,8 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     else:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
     conn.execute("PRAGMA foreign_keys = ON")
+    # tracking numbers are stored as carriers print them and compared the way customers' are read
+    conn.create_function("tracking_key", 1, normalise_tracking_number, deterministic=True)
     return conn
 
 
@@ -156,10 +158,7 @@ class DemoShopConnector:
         key = normalise_tracking_number(tracking_number)
         if key is None:
             return None
-        parcels = (
-            "o.order_id IN (SELECT order_id FROM fulfilments "
-            "WHERE upper(replace(replace(tracking_number, ' ', ''), '-', '')) = ?)"
-        )
+        parcels = "o.order_id IN (SELECT order_id FROM fulfilments WHERE tracking_key(tracking_number) = ?)"
         found = await asyncio.to_thread(self._select, parcels, (key,), 1)
         return found[0] if found else None
 

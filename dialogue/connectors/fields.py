@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dialogue.orders import Order
 
 _EMAIL = re.compile(r"^[^@\s\"'<>(),;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 _ORDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -82,6 +85,16 @@ def normalise_tracking_number(value: str) -> str | None:
     """
     text = re.sub(r"[\s-]", "", value).upper()
     return text if _TRACKING.match(text) else None
+
+
+def has_parcel(order: Order, tracking_number: str) -> bool:
+    """Whether one of ``order``'s parcels has ``tracking_number``, compared as :func:`normalise_tracking_number`
+    writes them ("1z999 aa1..." is "1Z999AA1...")."""
+    wanted = normalise_tracking_number(tracking_number)
+    return wanted is not None and any(
+        f.tracking_number and normalise_tracking_number(f.tracking_number) == wanted
+        for f in order.fulfilments
+    )
 
 
 def normalise_email(value: str) -> str | None:

@@ -32,7 +32,7 @@ class RemoteConnector(ABC):
 
     @property
     def finds_by_tracking(self) -> bool:
-        """Whether this API can search by tracking number (see :func:`dialogue.connectors.base.finds_by_tracking`)."""
+        """Whether this API can search by tracking number (see ``OrderConnector.finds_by_tracking``)."""
         return False
 
     def __init__(self, client: ResilientHttpClient, *, clock: Callable[[], float] = time.monotonic) -> None:

@@ -65,12 +65,23 @@ class MemoConnector:
         self.max_entries = max_entries
         self._by_id: dict[str, Order | None] = {}
         self._by_email: dict[tuple[str, int], list[Order]] = {}
+        self._by_tracking: dict[str, Order | None] = {}
+
+    @property
+    def finds_by_tracking(self) -> bool:
+        return self.inner.finds_by_tracking
 
     async def find_by_order_id(self, order_id: str) -> Order | None:
         if order_id not in self._by_id:
             self._trim()
             self._by_id[order_id] = await self.inner.find_by_order_id(order_id)
         return self._by_id[order_id]
+
+    async def find_by_tracking(self, tracking_number: str) -> Order | None:
+        if tracking_number not in self._by_tracking:
+            self._trim()
+            self._by_tracking[tracking_number] = await self.inner.find_by_tracking(tracking_number)
+        return self._by_tracking[tracking_number]
 
     async def find_by_email(self, email: str, limit: int = 5) -> list[Order]:
         key = (email, limit)
@@ -83,9 +94,10 @@ class MemoConnector:
         await self.inner.aclose()
 
     def _trim(self) -> None:
-        if len(self._by_id) + len(self._by_email) >= self.max_entries:
+        if len(self._by_id) + len(self._by_email) + len(self._by_tracking) >= self.max_entries:
             self._by_id.clear()
             self._by_email.clear()
+            self._by_tracking.clear()
 
 
 _REPLAYERS: dict[SimulationSetup, TicketReplayer] = {}

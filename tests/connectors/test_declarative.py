@@ -12,7 +12,6 @@ from dialogue.connectors import (
     ConnectorBadResponse,
     ConnectorConfigError,
     build_connector,
-    finds_by_tracking,
 )
 from dialogue.orders import OrderStatus
 
@@ -215,7 +214,7 @@ async def test_http_connector_finds_an_order_by_tracking_number_when_configured(
         plain = build(server.url, sleeps)
         unconfigured = await plain.find_by_tracking(parcel)
         asked = [r.query.get("tracking") for r in server.requests if r.path == "/shipments"]
-    assert finds_by_tracking(connector) and not finds_by_tracking(plain)
+    assert connector.finds_by_tracking and not plain.finds_by_tracking
     assert found is not None and found.order_id == "A1001"
     assert missing is None and unconfigured is None
     assert asked == [parcel, "6A00000000000"]  # nothing asked without `by_tracking`
@@ -226,4 +225,4 @@ def test_shop_apis_without_tracking_search_say_so():
         {"type": "shopify", "base_url": "http://127.0.0.1:9"},
         env={"WISMO_SHOPIFY_TOKEN": "t", "WISMO_SHOPIFY_SHOP": "s"},
     )
-    assert not finds_by_tracking(shopify)
+    assert not shopify.finds_by_tracking

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from dialogue.connectors import ConnectorUnavailable, DemoShopConnector, create_demo_shop, finds_by_tracking
+from dialogue.connectors import ConnectorUnavailable, DemoShopConnector, create_demo_shop
 from dialogue.orders import OrderStatus
 
 from .conftest import NOW
@@ -90,7 +90,7 @@ async def test_demo_shop_recreate_replaces_previous_orders(tmp_path):
 
 
 async def test_demo_shop_finds_an_order_by_its_tracking_number(shop):
-    assert finds_by_tracking(shop)
+    assert shop.finds_by_tracking
     order = await shop.find_by_tracking(" 1z999aa1-0123456784 ")  # as a customer may paste it
     assert order is not None and order.order_id == "1001"
     assert await shop.find_by_tracking("ZZ000000000000") is None

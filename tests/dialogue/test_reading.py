@@ -49,7 +49,7 @@ ASKED_ID: list[Event] = [
         (ASKED_ID, msg("inform", ("email", "j@x.io")), "inform", (("lookup_by", "email"), ("email", "j@x.io"))),
         (PRESENTED, msg("affirm"), "confirm", (("order_confirmed", "1001"),)),
         (PRESENTED, msg("thanks"), "confirm", (("order_confirmed", "1001"),)),
-        (PRESENTED, msg("deny"), "wrong_order", (("order_id", None),)),
+        (PRESENTED, msg("deny"), "wrong_order", (("order_id", None), ("tracking_number", None))),
         (PRESENTED, msg("deny", ("order_id", "1002"), ("order_id", "1001")), "correction", (("order_id", "1002"),)),
         (PRESENTED, msg("inform", ("order_id", "1001")), "not_understood", ()),
     ],
