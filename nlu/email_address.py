@@ -2,8 +2,10 @@
 com``, ``jean point dupont arobase exemple point fr``, ``jane(at)example.com``, ``jane [at] example [dot] co
 [dot] uk``).
 
-One grammar, used by the email extractor and by the classifier's normalisation (an address, however it is
-written, carries no intent). This module imports nothing of the NLU so that both can use it.
+One grammar for the email extractor; its plain-address pattern (``PLAIN_EMAIL``) also keeps addresses out of
+the language identification's chat-word check and the order-number traps. (The classifier's normalisation in
+``nlu.text`` still replaces only plain addresses, with its own looser pattern: a spelt-out address reaches the
+intent features as words, as the models were trained.) This module imports nothing of the NLU.
 
 Spelt-out addresses must end in a known top-level domain, so that prose such as "look at this dot matrix"
 is left alone.

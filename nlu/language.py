@@ -19,6 +19,7 @@ MARKER_WORDS = {
                      "yeah", "where", "number"}),
 }  # fmt: skip
 MAX_MARKED_WORDS = 2  # from three words on, the character model decides
+MAX_MARKED_TOKENS = 6  # words, numbers and addresses together: beyond this no message is that short
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -28,6 +29,8 @@ def marker_language(text: str) -> str | None:
     >>> marker_language("bjr"), marker_language("cmd 1006 sam@example.com"), marker_language("ok")
     ('fr', 'fr', None)
     """
+    if len(text.split(maxsplit=MAX_MARKED_TOKENS)) > MAX_MARKED_TOKENS:  # cheap: most messages stop here
+        return None
     words = {w.lower() for w in _LETTER_WORD.findall(PLAIN_EMAIL.sub(" ", text))}
     if not words or len(words) > MAX_MARKED_WORDS:
         return None
