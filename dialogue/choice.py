@@ -35,7 +35,7 @@ _NEWEST = re.compile(  # on folded text
 )
 # A bare number names a position only in a short answer ("la 2", "numéro 2", "n°2").
 _POSITION_NUMBER = re.compile(
-    r"^\W*(?:(?:the|la|le|number|num[ée]ro|n[°º]|no\.?|#)\s*)*([1-9])\W*(?:one|svp|please)?\W*$"
+    r"^\W*(?:(?:the|la|le|number|numero|n[°º]|no\.?|#)\s*)*([1-9])\W*(?:one|svp|please)?\W*$"
 )
 _COUNT_WORDS = frozenset({"deux", "two", "trois", "three"})
 _WORD = re.compile(r"[a-z0-9]+")
@@ -43,6 +43,16 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def _fold(text: str) -> str:
     return fold_accents(text.lower())
+
+
+def _ordinal_positions(words: Sequence[str]) -> set[int]:
+    """The 1-based positions that ordinal words name ("second", "2e"). Spelt numbers ("deux", "three") count
+    only right after an article ("la deux"): "charged two times" names no order."""
+    return {
+        _ORDINALS[w]
+        for i, w in enumerate(words)
+        if w in _ORDINALS and (w not in _COUNT_WORDS or (i > 0 and words[i - 1] in ("la", "le", "the")))
+    }
 
 
 def position_in(text: str, count: int) -> int | None:
@@ -57,12 +67,7 @@ def position_in(text: str, count: int) -> int | None:
     """
     folded = _fold(text)
     words = _WORD.findall(folded)
-    # Spelt numbers ("deux", "three") are positions only right after an article ("la deux").
-    found = {
-        _ORDINALS[w] - 1
-        for i, w in enumerate(words)
-        if w in _ORDINALS and (w not in _COUNT_WORDS or (i > 0 and words[i - 1] in ("la", "le", "the")))
-    }
+    found = {p - 1 for p in _ordinal_positions(words)}
     if _NEWEST.search(folded):
         found.add(0)
     elif any(w in _LAST for w in words):
@@ -79,10 +84,16 @@ def names_a_choice(text: str, entities: Sequence[Entity]) -> bool:
 
     >>> names_a_choice("the third one", ()), names_a_choice("la dernière", ()), names_a_choice("I want a refund", ())
     (True, True, False)
+    >>> names_a_choice("I was charged two times, I want a refund", ()), names_a_choice("la 2", ())
+    (False, True)
     """
-    words = _WORD.findall(_fold(text))
-    return any(w in _ORDINALS or w in _LAST or w.isdigit() for w in words) or any(
-        e.entity in ("order_id", "order_date") for e in entities
+    folded = _fold(text)
+    words = _WORD.findall(folded)
+    return (
+        bool(_ordinal_positions(words))
+        or any(w in _LAST for w in words)
+        or _POSITION_NUMBER.match(folded) is not None
+        or any(e.entity in ("order_id", "order_date") for e in entities)
     )
 
 
@@ -110,7 +121,8 @@ def _item_score(name: str, folded: str, words: Sequence[str]) -> float:
 
 def _placed_in_named_month(text: str, candidates: Sequence[Order]) -> Order | None:
     """The one candidate placed in the month the message names ("celle de mars", "the March one")."""
-    months = {MONTHS[w] for w in _WORD.findall(_fold(text)) if len(w) >= 4 and w in MONTHS}
+    # Whole month names only ("mar", "jan" are too often something else); "mai" is one, English "may" a verb.
+    months = {MONTHS[w] for w in _WORD.findall(_fold(text)) if (len(w) >= 4 or w == "mai") and w in MONTHS}
     if len(months) != 1:
         return None
     month = months.pop()

@@ -329,12 +329,10 @@ RULES: tuple[Rule, ...] = (
     Rule("lookup_by_tracking", "no order number, but a tracking number and verification (connector permitting)",
          lambda s, c: _tracking_due(s, c) and verification_value(s, c) is not None,
          lambda s, c: LookupByTracking(s.slots["tracking_number"])),
-    Rule("ask_email_for_tracking", "a tracking number and no order number: the email proves ownership first",
-         lambda s, c: _tracking_due(s, c) and c.verification == "email" and _email(s) is None,
-         lambda s, c: Utter("ask_email_tracking", "email", {"tracking_number": s.slots["tracking_number"]})),
-    Rule("ask_postcode_for_tracking", "a tracking number and no order number: the postcode proves ownership first",
-         lambda s, c: _tracking_due(s, c) and c.verification == "postcode" and "postcode" not in s.slots,
-         lambda s, c: Utter("ask_postcode", "postcode")),
+    Rule("ask_proof_for_tracking", "a tracking number and no order number: the email or postcode proves ownership first",
+         lambda s, c: _tracking_due(s, c) and verification_value(s, c) is None,
+         lambda s, c: Utter("ask_email_tracking", "email", {"tracking_number": s.slots["tracking_number"]})
+         if c.verification == "email" else Utter("ask_postcode", "postcode")),
     Rule("lookup_verified_customer", "a customer the channel verified gave no number: look up their orders",
          lambda s, c: _flow(s) and not _by_email(s) and not s.slots.get("order_id") and c.verification == "email"
          and s.verified_email is not None and not any(a.by == "email" for a in s.lookups),

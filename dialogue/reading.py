@@ -31,10 +31,14 @@ _AFFIRM_START = re.compile(
     re.IGNORECASE,
 )
 # "but I never received it", "je l'ai pas reçue": said of the order shown, a delivery dispute for the team.
+# Between the negation and the verb only words that keep the sense ("not yet arrived", "never actually got it",
+# "no parcel has come"): "no problem, got it" is no dispute.
+_EN_BETWEEN = r"(?:(?:yet|it|them|even|ever|really|still|actually|been|have|has|had|the|my|parcel|package|order)\s+){0,2}"
+_FR_BETWEEN = r"(?:(?:encore|toujours|vraiment|[ée]t[ée]|jamais|du|le|la|mon|ma|colis)\s+){0,2}"
 _NOT_RECEIVED = re.compile(
-    r"\b(?:not|never|n't|nothing|no)\s+(?:\w+\s+)?(?:received|got|arrived|come|delivered|turned up|shown up)\b|"
-    r"\b(?:pas|jamais|rien)\s+(?:\w+\s+)?(?:re[çc]ue?s?|arriv[ée]e?s?|eu|livr[ée]e?s?)\b|"
-    r"\bn'(?:ai|est|avons)\s+(?:\w+\s+)?(?:pas|jamais|rien)\s+(?:re[çc]ue?s?|arriv[ée]e?s?|eu)\b",
+    rf"(?:\b(?:not|never|nothing|no)|n't)\s+{_EN_BETWEEN}(?:received|got|arrived|come|delivered|turned up|shown up)\b|"
+    rf"\b(?:pas|jamais|rien)\s+{_FR_BETWEEN}(?:re[çc]ue?s?|arriv[ée]e?s?|eu|livr[ée]e?s?)\b|"
+    rf"\bn'(?:ai|est|avons)\s+{_FR_BETWEEN}(?:pas|jamais|rien)\s+{_FR_BETWEEN}(?:re[çc]ue?s?|arriv[ée]e?s?|eu)\b",
     re.IGNORECASE,
 )
 # "I can't get into that mailbox any more", "j'ai plus accès à ce mail": ownership can't be proven by email.

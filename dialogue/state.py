@@ -100,6 +100,7 @@ class ConversationState:
             "topic": self.topic,
             "turn": self.turn,
             "not_understood_streak": self.not_understood_streak,
+            "unanswered_streak": self.unanswered_streak,
             "failed_lookups": self.failed_lookups,
             "lookups": [a.to_dict() for a in self.lookups],
             "order": self.order.to_dict() if self.order else None,
@@ -226,6 +227,7 @@ def apply(state: ConversationState, event: Event) -> ConversationState:
             awaiting=None,
             failed_lookups=0,
             not_understood_streak=0,
+            unanswered_streak=0,
             turn_done=True,
             pending_message=False,
         )

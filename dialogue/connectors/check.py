@@ -23,9 +23,6 @@ class CheckReport:
     text: str
     ok: bool
 
-    def __str__(self) -> str:
-        return self.text
-
 
 async def check_connector(connector: OrderConnector, order_id: str | None = None) -> CheckReport:
     """Look one order up (``order_id``, or a probe id) and report what the bot would see.

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from dialogue.engine import DialogueEngine, TurnResult, UserMessage
 from dialogue.events import Event, SlotSet
+from dialogue.policy import PENDING_ANSWERS
 from dialogue.simulation.comparison import agent_action, compare
 from dialogue.simulation.results import HANDOFF, WOULD_ANSWER, WOULD_ASK, TicketResult, TurnRecord
 from dialogue.simulation.tickets import Ticket
@@ -25,8 +26,6 @@ from nlu.types import OUT_OF_SCOPE
 
 TURN_GAP = timedelta(minutes=1)
 WISMO_INTENT = "order_status"
-# What the bot waits for when it asks the customer for a piece of information.
-ASKING = frozenset({"order_id", "email", "postcode", "choose_order"})
 ANSWER_TEMPLATES = frozenset({"thanks", "goodbye"})
 RESOLVED_TEMPLATE = "goodbye"
 # The slot the policy sets when a message starts the order-status flow (dialogue.reading: an order_status
@@ -66,7 +65,7 @@ def turn_outcome(result: TurnResult) -> tuple[str, str | None]:
         return HANDOFF, result.handoff.reason
     awaiting = result.state.awaiting
     templates = [r.template for r in result.replies]
-    if awaiting in ASKING:
+    if awaiting in PENDING_ANSWERS:  # the bot asks the customer for a piece of information
         return WOULD_ASK, awaiting
     if awaiting in ("confirm", "anything_else") or any(
         t.startswith("order_found_") or t in ANSWER_TEMPLATES for t in templates

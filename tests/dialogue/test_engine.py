@@ -174,3 +174,16 @@ def test_look_up_by_tracking_number_is_off_where_the_connector_cannot() -> None:
     able = DialogueEngine(KeywordParser(), InMemoryConnector([]), DialogueConfig(), templates())
     unable = DialogueEngine(KeywordParser(), _NoTrackingSearch([]), DialogueConfig(), templates())
     assert able.config.lookup_by_tracking and not unable.config.lookup_by_tracking
+
+
+def test_release_gives_the_bot_back_a_clean_slate_of_streaks() -> None:
+    """Regression (review): the release reset the not-understood streak but not the unanswered one."""
+    from dialogue.events import MessageInterpreted
+    from dialogue.state import UNANSWERED_READINGS
+
+    kind = sorted(UNANSWERED_READINGS)[0]
+    events: list[Event] = [MessageInterpreted(kind=kind, timestamp=NOW)] * 2
+    assert replay(events).unanswered_streak == 2
+    released = replay([*events, HandoffRequested(timestamp=NOW), ConversationReleased(timestamp=NOW)])
+    assert released.unanswered_streak == 0 and released.not_understood_streak == 0
+    assert released.to_dict()["unanswered_streak"] == 0

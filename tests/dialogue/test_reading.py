@@ -147,6 +147,7 @@ def test_read_message_bare_number_out_of_the_blue_is_not_taken() -> None:
         ("affirm", "yes", "unclear_choice"),
         ("out_of_scope", "hmm", "unclear_choice"),
         ("return_refund", "I want a refund", "other_topic"),
+        ("return_refund", "I was charged two times, I want a refund", "other_topic"),  # review: not a choice
         ("deny", "neither", "wrong_order"),
         ("goodbye", "bye", "goodbye"),
     ],
@@ -190,3 +191,34 @@ def test_postcode_retry_is_ambiguous_when_postcode_and_number_look_alike() -> No
     assert postcode_retry("75011", "75012", "10030") is None
     assert postcode_retry("SW1A 1AA", "SW1A2AA", "1001") == "SW1A1AA"
     assert stated_postcode("my zip code is 94107") == "94107"
+
+
+def test_choose_order_by_month_knows_mai_but_not_the_verb_may() -> None:
+    """Regression (review): month names were taken from four letters on, so "celle de mai" chose nothing."""
+    from datetime import UTC, datetime
+
+    from dialogue.choice import choose_order
+    from dialogue.orders import Order, OrderStatus
+
+    orders = tuple(
+        Order(oid, "a@b.c", OrderStatus.SHIPPED, created_at=datetime(2026, month, 3, tzinfo=UTC))
+        for oid, month in (("1007", 5), ("1003", 3))
+    )
+    assert choose_order("celle de mai", (), orders).order_id == "1007"  # type: ignore[union-attr]
+    assert choose_order("the one from March", (), orders).order_id == "1003"  # type: ignore[union-attr]
+    assert choose_order("may I know which", (), orders) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("yes but I never received it", "other_topic"),
+        ("yes but it hasn't arrived", "other_topic"),
+        ("oui mais il n'est toujours pas arrivé", "other_topic"),
+        ("yes, no problem got it", "confirm"),  # review: "no ... got" was read as a delivery dispute
+        ("oui c'est bien ça, pas de problème", "confirm"),
+    ],
+)
+def test_read_message_yes_but_not_received_is_a_dispute_and_nothing_else_is(text: str, kind: str) -> None:
+    reading = read_message(state_after(*PRESENTED, message=msg("affirm", text=text)), DialogueConfig())
+    assert reading.kind == kind
