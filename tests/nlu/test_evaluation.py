@@ -21,6 +21,7 @@ from nlu.evaluation import (
 from nlu.types import Entity, EntitySpan, Example, TrainingData
 from server.cli import main
 from tests.conftest import REPO
+from tests.nlu.test_model_io import tiny_data
 
 
 def test_evaluation_result_scores_and_out_of_scope():
@@ -93,12 +94,7 @@ def test_report_says_when_cross_validated(tmp_path):
 
 
 def _tiny_model(tmp_path):
-    data = tmp_path / "en" / "nlu.yml"
-    data.parent.mkdir()
-    data.write_text(
-        "nlu:\n- intent: greet\n  examples: |\n    - hello\n    - hi there\n"
-        "- intent: bye\n  examples: |\n    - goodbye\n    - see you\n"
-    )
+    data = tiny_data(tmp_path) / "nlu.yml"
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "m")]) == 0
     return data, tmp_path / "m"
 

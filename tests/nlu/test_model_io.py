@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +25,14 @@ TINY_DATA = (
     "nlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n"
     "- intent: bye\n  examples: |\n    - bye\n    - see you\n"
 )
+
+
+def tiny_data(root: Path) -> Path:
+    """``root/data/en/nlu.yml`` with two intents; returns the ``en`` folder (a ``training_data/`` in small)."""
+    folder = root / "data" / "en"
+    folder.mkdir(parents=True)
+    (folder / "nlu.yml").write_text(TINY_DATA)
+    return folder
 
 
 @pytest.fixture
@@ -126,9 +135,7 @@ def test_loaded_model_parses_like_the_trained_one(default_engine, model_copy):
 
 
 def test_ensure_default_model_trains_when_missing_then_reuses(tmp_path):
-    data = tmp_path / "data" / "en"
-    data.mkdir(parents=True)
-    (data / "nlu.yml").write_text(TINY_DATA)
+    data = tiny_data(tmp_path)
     model_dir = tmp_path / "model"
     first = ensure_default_model(model_dir, tmp_path / "data")
     stamp = (model_dir / METADATA_FILE).read_text()
@@ -142,9 +149,7 @@ def test_ensure_default_model_trains_when_missing_then_reuses(tmp_path):
 
 @pytest.mark.parametrize("damage", ["corrupt", "old_format"])
 def test_ensure_default_model_retrains_an_unloadable_model(tmp_path, damage):
-    data = tmp_path / "data" / "en"
-    data.mkdir(parents=True)
-    (data / "nlu.yml").write_text(TINY_DATA)
+    tiny_data(tmp_path)
     model_dir = tmp_path / "model"
     ensure_default_model(model_dir, tmp_path / "data")
     if damage == "corrupt":
@@ -168,9 +173,7 @@ def test_data_hash_changes_with_lookups():
 
 
 def test_ensure_default_model_retrains_when_a_lookup_changes(tmp_path):
-    data = tmp_path / "data" / "en"
-    data.mkdir(parents=True)
-    (data / "nlu.yml").write_text(TINY_DATA)
+    data = tiny_data(tmp_path)
     (data / "carriers.yml").write_text("nlu:\n- lookup: carrier\n  examples: |\n    - Colissimo\n")
     model_dir = tmp_path / "model"
     ensure_default_model(model_dir, tmp_path / "data")

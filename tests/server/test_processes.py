@@ -130,15 +130,15 @@ def test_serve_rejects_a_bad_config_naming_the_key(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("extra", "variables", "expected"),
+    ("extra", "expected"),
     [
-        ("connector: {type: shopify, shop: acme}\n", {}, "WISMO_SHOPIFY_TOKEN"),
-        ("channels:\n  intercom: {enabled: true}\n", {}, "WISMO_INTERCOM"),
-        ("dialogue:\n  templates_dir: /nonexistent/templates\n", {}, "responses.yml"),
+        ("connector: {type: shopify, shop: acme}\n", "WISMO_SHOPIFY_TOKEN"),
+        ("channels:\n  intercom: {enabled: true}\n", "WISMO_INTERCOM"),
+        ("dialogue:\n  templates_dir: /nonexistent/templates\n", "responses.yml"),
     ],
 )
 def test_serve_rejects_missing_parts_with_one_line_and_no_traceback(
-    tmp_path, default_model_dir, extra, variables, expected
+    tmp_path, default_model_dir, extra, expected
 ):
     """Regression (server audit): a channel or connector without its secret, or missing templates, crashed
     every worker with a traceback instead of one clear error at start-up."""
@@ -146,7 +146,7 @@ def test_serve_rejects_missing_parts_with_one_line_and_no_traceback(
     base = f"dialogue:\n  templates_dir: {REPO / 'training_data'}\n" if "dialogue:" not in extra else ""
     config.write_text(base + extra, encoding="utf-8")
     args = ["--config", str(config), "--model", str(default_model_dir)]
-    server = ServeProcess(args, variables, tmp_path, tmp_path / "parts.log")
+    server = ServeProcess(args, {}, tmp_path, tmp_path / "parts.log")
     assert server.process.wait(60) == 2
     server.terminate()
     log = (tmp_path / "parts.log").read_text()

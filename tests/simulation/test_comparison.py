@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue.simulation.comparison import DISAGREEMENTS, agent_action, closing_resolution, compare
+from dialogue.simulation.comparison import agent_action, closing_resolution, compare
 from dialogue.simulation.exports import record_to_ticket
 
 
@@ -54,12 +54,6 @@ def test_compare_categories(outcome: str, action: str | None, expected: str | No
     assert compare(outcome, action) == expected
 
 
-def test_bot_asked_agent_answered_is_a_disagreement() -> None:
-    """The agent gave the status without the detail the bot kept asking for: worth a trainer's look."""
-    assert "bot_asked_agent_answered" in DISAGREEMENTS
-    assert "bot_asked_agent_other" not in DISAGREEMENTS
-
-
 @pytest.mark.parametrize(
     ("state", "expected"),
     [("closed", "closed"), ("Solved", "solved"), ("open", None), ("new", None), ("pending", None),
@@ -88,9 +82,6 @@ def test_open_unanswered_ticket_has_no_agent_action(record: dict) -> None:
     ticket = record_to_ticket(record, "x.json:1")
     assert ticket.resolution is None
     assert agent_action(ticket.tags, ticket.resolution, ticket.agent_messages) is None
-    assert (
-        compare("would_answer", agent_action(ticket.tags, ticket.resolution, ticket.agent_messages)) is None
-    )
 
 
 def test_closed_ticket_keeps_its_resolution() -> None:
