@@ -57,6 +57,15 @@ _PARCEL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _PARCEL_NUMBER_DIGITS = range(4, 11)
+
+
+def _asked_about(text: str, start: int, digits: int) -> bool:
+    """Whether the question before a number ("where is", "où en est") or a parcel noun announces it."""
+    return (digits >= 4 and _WHERE_IS.search(text, max(0, start - 20), start) is not None) or (
+        digits in _PARCEL_NUMBER_DIGITS and _PARCEL_BEFORE.search(text, max(0, start - 30), start) is not None
+    )
+
+
 _CITY_AFTER = re.compile(r"\s+[A-ZÀ-Ý][a-zà-ÿ]{2,}")  # 75011 Paris
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _SELF_NAMING = re.compile(r"[A-Za-z#-]")
@@ -170,11 +179,11 @@ class RegexOrderIdExtractor:
                     continue
                 year = bool(_YEAR.fullmatch(raw))
                 in_list = bool(entities) and _LIST_GAP.fullmatch(text, entities[-1].end, start) is not None
-                announced = (in_list and not year) or self._has_context(text, start, end, strict=year)
-                if not announced and not year and len(raw) >= 4:
-                    announced = _WHERE_IS.search(text, max(0, start - 20), start) is not None
-                if not announced and not year and len(raw) in _PARCEL_NUMBER_DIGITS:
-                    announced = _PARCEL_BEFORE.search(text, max(0, start - 30), start) is not None
+                announced = (
+                    (in_list and not year)
+                    or self._has_context(text, start, end, strict=year)
+                    or (not year and _asked_about(text, start, len(raw)))
+                )
                 if not announced and not (whole and len(raw) >= 4):
                     continue
             value = ascii_digits(re.sub(r"[#\s]", "", raw).upper())
