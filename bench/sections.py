@@ -84,35 +84,52 @@ def with_dense(config: NLUConfig, encoder: str, **params: int) -> NLUConfig:
     return dataclasses.replace(config, dense=dataclasses.replace(config.dense, encoder=encoder, **params))
 
 
+@dataclass(frozen=True)
+class ClincRun:
+    """wismo trained on CLINC150 train and scored on val: training time and the out-of-scope settings."""
+
+    seconds: float
+    cpu_seconds: float
+    configured: OutOfScopeScore  # at the configured threshold
+    at60: OutOfScopeScore  # at the threshold that reaches 60% out-of-scope recall
+    raw: OutOfScopeScore  # no threshold: the explicit out_of_scope class alone
+
+
+def clinc_run(train: list[Example], test: list[Example], config: NLUConfig) -> ClincRun:
+    texts, gold = [e.text for e in test], [e.intent for e in test]
+    start, cpu = time.perf_counter(), time.process_time()
+    engine = NLUEngine.train(TrainingData(tuple(train)), config)
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    predicted, confidence = wismo_predictions(engine, texts)
+    return ClincRun(
+        seconds,
+        cpu_seconds,
+        oos_score(gold, predicted, confidence, config.threshold),
+        threshold_for_recall(gold, predicted, confidence),
+        oos_score(gold, predicted, confidence, -1.0),
+    )
+
+
 def clinc(data: Path, config: NLUConfig, quick: bool, notes: list[str], dense: str = "") -> list[Row]:
     splits = ds.clinc150(data)
     train = subsample(splits["train"] + splits["oos_train"], 0.3 if quick else 1.0)
     test = splits["val"] + splits["oos_val"]
     texts, gold = [e.text for e in test], [e.intent for e in test]
     say("clinc", f"training wismo on {len(train)} examples")
-    start, cpu = time.perf_counter(), time.process_time()
-    engine = NLUEngine.train(TrainingData(tuple(train)), config)
-    wismo_s, wismo_cpu = time.perf_counter() - start, time.process_time() - cpu
-    predicted, confidence = wismo_predictions(engine, texts)
+    run = clinc_run(train, test, config)
+    configured, at60, raw, wismo_s = run.configured, run.at60, run.raw, run.seconds
     say("clinc", f"wismo trained in {wismo_s:.1f}s; training the baseline")
     start = time.perf_counter()
     pipeline = baseline_pipeline().fit([e.text for e in train], [e.intent for e in train])
     base_s = time.perf_counter() - start
     base_pred, margin = baseline_scores(pipeline, texts)
-    configured = oos_score(gold, predicted, confidence, config.threshold)
-    at60, base60 = (
-        threshold_for_recall(gold, predicted, confidence),
-        threshold_for_recall(gold, base_pred, margin),
-    )
-    raw, base_raw = (
-        oos_score(gold, predicted, confidence, -1.0),
-        oos_score(gold, base_pred, margin, -math.inf),
-    )
+    base60 = threshold_for_recall(gold, base_pred, margin)
+    base_raw = oos_score(gold, base_pred, margin, -math.inf)
     notes.append(
         f"CLINC150: wismo reaches 60% out-of-scope recall at confidence threshold {at60.threshold:.3f}; "
         f"the baseline at decision-margin threshold {base60.threshold:.3f}. Configured threshold: "
         f"{config.threshold} (`wismo.yml` `nlu.threshold`). Training took {wismo_s:.1f} s wall and "
-        f"{wismo_cpu:.1f} s CPU (one thread): the wall time includes waiting for the shared CPUs."
+        f"{run.cpu_seconds:.1f} s CPU (one thread): the wall time includes waiting for the shared CPUs."
     )
     say("clinc", f"in-scope {configured.in_scope_accuracy:.2%} oos recall {configured.oos_recall:.2%}")
     name = "CLINC150 val"
@@ -154,14 +171,9 @@ def clinc_dense(
     notes: list[str],
 ) -> list[Row]:
     """CLINC150 again with dense sentence features (``nlu.dense.encoder: dense``)."""
-    texts, gold = [e.text for e in test], [e.intent for e in test]
     say("clinc", f"training wismo with dense features ({dense}) on {len(train)} examples")
-    start = time.perf_counter()
-    engine = NLUEngine.train(TrainingData(tuple(train)), with_dense(config, dense))
-    took = time.perf_counter() - start
-    predicted, confidence = wismo_predictions(engine, texts)
-    configured = oos_score(gold, predicted, confidence, config.threshold)
-    at60 = threshold_for_recall(gold, predicted, confidence)
+    run = clinc_run(train, test, with_dense(config, dense))
+    configured, at60, took = run.configured, run.at60, run.seconds
     say("clinc", f"dense: in-scope {at60.in_scope_accuracy:.2%} at 60% oos recall")
     notes.append(
         f"CLINC150 with dense features ({dense}): 60% out-of-scope recall at confidence threshold "
