@@ -53,7 +53,7 @@ async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
     message = UserMessage(
         text=body["text"],
         conversation_id=conversation_id,
-        message_id=body.get("message_id"),
+        message_id=message_id,
         language=body.get("language"),
         customer=_customer(body.get("customer")),
     )
